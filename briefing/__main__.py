@@ -1,0 +1,4 @@
+from briefing.cli import main
+import sys
+
+sys.exit(main())

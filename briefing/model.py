@@ -1,0 +1,76 @@
+"""The article model shared by the parser, the command line and the reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+ParagraphKind = Literal["heading", "text", "quote", "list"]
+KeyPointOrigin = Literal["given", "extracted"]
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    kind: ParagraphKind
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPoint:
+    text: str
+    origin: KeyPointOrigin = "given"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "origin": self.origin}
+
+
+@dataclass(slots=True)
+class Article:
+    """One parsed briefing file.
+
+    ``title_derived`` is true when the file had no title of its own and the
+    title was made from the first body sentence.
+    """
+
+    path: Path
+    title: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    key_points: list[KeyPoint] = field(default_factory=list)
+    date: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+    tags: list[str] = field(default_factory=list)
+    truncated: bool = False
+    title_derived: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def headings(self) -> list[str]:
+        return [p.text for p in self.paragraphs if p.kind == "heading"]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "title": self.title,
+            "title_derived": self.title_derived,
+            "date": self.date.isoformat() if self.date else None,
+            "source": self.source,
+            "url": self.url,
+            "tags": list(self.tags),
+            "key_points": [k.to_json() for k in self.key_points],
+            "paragraphs": [p.to_json() for p in self.paragraphs],
+            "truncated": self.truncated,
+            "warnings": list(self.warnings),
+        }
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be read as a briefing at all (empty, binary, missing).
+
+    The message is one line meant for the user; it names the file.
+    """

@@ -1,0 +1,33 @@
+"""Parse briefing files into :class:`briefing.model.Article`, by suffix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefing.decode import read_text
+from briefing.model import Article, UnreadableFile
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+TEXT_SUFFIXES = frozenset({".txt"})
+SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES
+
+
+def parse_text(text: str, path: Path, warnings: list[str] | None = None) -> Article:
+    """Parse already decoded and cleaned *text* as the file *path*."""
+    # Imported here so that importing this package stays cheap for the CLI.
+    from briefing.parse.markdown import parse_markdown
+    from briefing.parse.plaintext import parse_plain_text
+
+    warnings = list(warnings or [])
+    if path.suffix.lower() in MARKDOWN_SUFFIXES:
+        return parse_markdown(text, path, warnings)
+    return parse_plain_text(text, path, warnings)
+
+
+def parse_file(path: Path) -> Article:
+    """Read and parse *path*. Raises :class:`UnreadableFile` with a one-line reason."""
+    text, warnings = read_text(path)
+    return parse_text(text, path, warnings)
+
+
+__all__ = ["SUFFIXES", "UnreadableFile", "parse_file", "parse_text"]

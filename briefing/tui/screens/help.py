@@ -1,0 +1,55 @@
+"""The help screen: every key, grouped by pane, read from the bindings themselves."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+
+def _key_name(app, key: str) -> str:
+    return app.get_key_display(Binding(key, ""))
+
+
+def binding_rows(node: DOMNode) -> list[tuple[str, str]]:
+    """(keys, description) for each described action bound on *node*, in binding order."""
+    by_action: dict[str, tuple[list[str], str]] = {}
+    for key, bindings in node._bindings.key_to_bindings.items():
+        for binding in bindings:
+            if not binding.description:
+                continue
+            keys, _ = by_action.setdefault(binding.action, ([], binding.description))
+            name = _key_name(node.app, key)
+            if name not in keys:
+                keys.append(name)
+    return [(", ".join(keys), description) for keys, description in by_action.values()]
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the keys of each pane and of the whole reader."""
+
+    BINDINGS = [
+        Binding("q,question_mark,escape", "dismiss", "Close help", key_display="q"),
+    ]
+
+    def __init__(self, groups: list[tuple[str, DOMNode]]) -> None:
+        super().__init__()
+        self.groups = groups
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(Text("Keys"), id="help-title")
+            for title, node in self.groups:
+                table = Table.grid(padding=(0, 2))
+                table.add_column(min_width=12, style="bold")
+                table.add_column()
+                for keys, description in binding_rows(node):
+                    table.add_row(Text(keys), Text(description))
+                yield Static(Text(title), classes="help-group")
+                yield Static(table, classes="help-table")
+        yield Footer()

@@ -1,0 +1,187 @@
+"""The article list: a virtual list that draws only the rows on screen.
+
+Textual's ListView, OptionList and DataTable build or measure every row up
+front, which takes seconds at archive sizes; drawing rows on demand through
+the line API keeps the first frame and every key press cheap at any length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from briefing.model import Article
+
+ROW_HEIGHT = 2
+
+
+def fit(text: str, width: int) -> str:
+    """*text* cut to *width* cells, with an ellipsis where it was cut."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "\u2026"
+
+
+def meta_line(article: Article) -> str:
+    """The second line of a row: source and date, or the file name."""
+    parts = [p for p in (article.source, article.date and article.date.isoformat()) if p]
+    return " \u00b7 ".join(parts) if parts else article.path.name
+
+
+class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
+    """Titles with their source and date, two lines a row, one row highlighted."""
+
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Next", key_display="j/\u2193"),
+        Binding("up,k", "cursor_up", "Previous", key_display="k/\u2191"),
+        Binding("home", "first", "First article", show=False),
+        Binding("end", "last", "Last article", show=False),
+        Binding("right_square_bracket", "page_down_list", "Page down the list", show=False),
+        Binding("left_square_bracket", "page_up_list", "Page up the list", show=False),
+        Binding("enter", "open", "Open"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "article-list--title",
+        "article-list--meta",
+        "article-list--cursor",
+        "article-list--empty",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The highlighted article changed."""
+
+        def __init__(self, index: int, article: Article) -> None:
+            super().__init__()
+            self.index = index
+            self.article = article
+
+    class Selected(Message):
+        """The highlighted article was opened with enter or a click."""
+
+        def __init__(self, index: int, article: Article) -> None:
+            super().__init__()
+            self.index = index
+            self.article = article
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._articles: Sequence[Article] = ()
+        self.empty_message = "Loading\u2026"
+
+    @property
+    def articles(self) -> Sequence[Article]:
+        return self._articles
+
+    @property
+    def current(self) -> Article | None:
+        if 0 <= self.cursor < len(self._articles):
+            return self._articles[self.cursor]
+        return None
+
+    def set_articles(self, articles: Sequence[Article], empty_message: str) -> None:
+        """Show *articles*, keeping the highlighted one where it is still listed."""
+        previous = self.current
+        self._articles = articles
+        self.empty_message = empty_message
+        self.virtual_size = Size(self.size.width, len(articles) * ROW_HEIGHT)
+        index = 0
+        if previous is not None:
+            index = next((i for i, a in enumerate(articles) if a.path == previous.path), 0)
+        self.refresh()
+        if articles:
+            self.cursor = index
+
+    # Drawing
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not self._articles:
+            if y == 0:
+                style = base + self.get_component_rich_style("article-list--empty")
+                return Strip([Segment(fit(self.empty_message, width), style)]).adjust_cell_length(width, base)
+            return Strip.blank(width, base)
+        line = y + int(self.scroll_offset.y)
+        index, part = divmod(line, ROW_HEIGHT)
+        if index >= len(self._articles):
+            return Strip.blank(width, base)
+        article = self._articles[index]
+        if part == 0:
+            text = article.title
+            style = base + self.get_component_rich_style("article-list--title")
+        else:
+            text = meta_line(article)
+            style = base + self.get_component_rich_style("article-list--meta")
+        if index == self.cursor:
+            style += self.get_component_rich_style("article-list--cursor")
+        # A marker column keeps the selected row visible without colour.
+        marker = "\u25b6 " if index == self.cursor and part == 0 else "  "
+        return Strip([Segment(marker + fit(text, width - 2), style)]).adjust_cell_length(width, style)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+
+    # Moving
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self._articles) - 1)) if self._articles else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
+        self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
+        self.scroll_to_region(
+            Region(0, new * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False, force=True, immediate=True
+        )
+        if (article := self.current) is not None:
+            self.post_message(self.Highlighted(new, article))
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self._articles) - 1
+
+    def _page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1)
+
+    def action_page_down_list(self) -> None:
+        self.cursor += self._page_rows()
+
+    def action_page_up_list(self) -> None:
+        self.cursor -= self._page_rows()
+
+    def action_open(self) -> None:
+        if (article := self.current) is not None:
+            self.post_message(self.Selected(self.cursor, article))
+
+    def on_click(self, event: events.Click) -> None:
+        index = (event.y + int(self.scroll_offset.y)) // ROW_HEIGHT
+        if 0 <= index < len(self._articles):
+            if index == self.cursor and event.chain > 1:
+                self.action_open()
+            self.cursor = index
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self._articles) * ROW_HEIGHT)

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+
+
+@pytest.fixture
+def content_dir() -> Path:
+    return CONTENT
+
+
+@pytest.fixture
+def sample():
+    """Path of the sample briefing whose file name starts with *prefix*."""
+
+    def find(prefix: str) -> Path:
+        (path,) = CONTENT.glob(f"{prefix}_*.txt")
+        return path
+
+    return find
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """Write *data* (str as UTF-8, or bytes) to a file in a fresh folder."""
+
+    def _write(name: str, data: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+        return path
+
+    return _write
