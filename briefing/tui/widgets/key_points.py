@@ -19,15 +19,17 @@ class KeyPointsPanel(OptionList):
     ]
 
     def show(self, article: Article | None) -> None:
-        options: list[Option] = []
+        options: list[Option | None] = []
         if article is not None:
             for n, point in enumerate(article.key_points):
                 # Given points are the article's own words; the marker tells
                 # them apart from points the reader extracts.
                 marker = "\u2022 " if point.origin == "given" else "\u2218 "
+                if options:
+                    options.append(None)
                 options.append(Option(Text(marker + point.text), id=f"point-{n}"))
-        self.set_options(options)
         if not options:
             message = "No key points in this article." if article else ""
-            self.set_options([Option(Text(message), disabled=True)])
-        self.highlighted = None if not options else 0
+            options.append(Option(Text(message), disabled=True))
+        self.set_options(options)
+        self.highlighted = None

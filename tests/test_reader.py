@@ -1,0 +1,156 @@
+"""The reader driven with the keyboard through Textual's Pilot."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from briefing.tui.app import BriefingApp
+from briefing.tui.screens.help import HelpScreen, binding_rows
+from briefing.tui.widgets.article_list import ArticleList
+from briefing.tui.widgets.key_points import KeyPointsPanel
+from briefing.tui.widgets.reading_pane import ReadingPane
+from tui_helpers import list_lines, settle
+
+
+def shown_title(app) -> str:
+    return app.query_one(ReadingPane).query_one(".title", Static).visual.plain
+
+
+def sidebar_texts(app) -> list[str]:
+    panel = app.query_one(KeyPointsPanel)
+    return [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
+
+
+async def test_moving_through_the_list_changes_reading_pane_and_sidebar(content_dir):
+    app = BriefingApp(content_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert shown_title(app).startswith("After a significant escalation")
+        assert sidebar_texts(app)[0].startswith("\u2022 The recent advances by rebel forces")
+        await pilot.press("j")
+        await settle(pilot)
+        assert shown_title(app) == "Jihadist Rebels Capture Aleppo: A Turning Point in the Syrian Civil War"
+        assert len(sidebar_texts(app)) == 6
+        await pilot.press("down", "down", "down")
+        await settle(pilot)
+        assert shown_title(app) == "Iran backs Syria's Assad as rebels seize Aleppo"
+        assert len(sidebar_texts(app)) == 3
+        await pilot.press("k")
+        await settle(pilot)
+        # 003 has no key points of its own; the sidebar says so.
+        assert sidebar_texts(app) == ["No key points in this article."]
+
+
+async def test_quick_moves_show_only_the_article_that_stays_highlighted(content_dir):
+    app = BriefingApp(content_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        shown: list[str] = []
+        reader = app.query_one(ReadingPane)
+        original = reader.show
+
+        async def spy(article, empty_message=""):
+            shown.append(article.path.name)
+            await original(article, empty_message)
+
+        reader.show = spy
+        await pilot.press("j", "j", "j")
+        await settle(pilot)
+        assert shown == [app.query_one(ArticleList).current.path.name]
+        assert shown[0].startswith("003")
+
+
+async def test_tab_moves_focus_between_panes_and_enter_opens(content_dir):
+    app = BriefingApp(content_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.focused is app.query_one(ArticleList)
+        await pilot.press("tab")
+        assert app.focused is app.query_one(ReadingPane)
+        await pilot.press("tab")
+        assert app.focused is app.query_one(KeyPointsPanel)
+        await pilot.press("tab")
+        assert app.focused is app.query_one(ArticleList)
+        await pilot.press("shift+tab")
+        assert app.focused is app.query_one(KeyPointsPanel)
+        await pilot.press("shift+tab", "shift+tab", "j", "enter")
+        await settle(pilot)
+        assert app.focused is app.query_one(ReadingPane)
+        assert shown_title(app).startswith("Jihadist Rebels")
+
+
+async def test_space_and_g_scroll_the_reading_pane_from_the_list(content_dir):
+    app = BriefingApp(content_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        reader = app.query_one(ReadingPane)
+        assert app.focused is app.query_one(ArticleList)
+        assert reader.scroll_y == 0
+        await pilot.press("space")
+        await pilot.pause()
+        assert reader.scroll_y > 0
+        await pilot.press("G")
+        await pilot.pause()
+        assert reader.scroll_y == reader.max_scroll_y > 0
+        await pilot.press("g")
+        await pilot.pause()
+        assert reader.scroll_y == 0
+        # The list itself did not move.
+        assert app.query_one(ArticleList).cursor == 0
+
+
+async def test_help_lists_keys_by_pane_and_closes_without_esc(content_dir):
+    app = BriefingApp(content_dir)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(s.visual.plain for s in app.screen.query(".help-group").results(Static))
+        for group in ("Everywhere", "Article list", "Reading pane", "Key points"):
+            assert group in text
+        help_rows = {
+            description: keys
+            for _, node in app.screen.groups
+            for keys, description in binding_rows(node)
+        }
+        assert "q" in help_rows["Quit"].split(", ")
+        assert "space" in help_rows["Page down"]
+        assert "tab" in help_rows["Next pane"]
+        assert "j" in help_rows["Next"]
+        await pilot.press("q")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+        assert app.is_running
+
+
+async def test_q_quits(content_dir):
+    app = BriefingApp(content_dir)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_article_text_with_markup_is_shown_literally(write, tmp_path):
+    write("m.txt", "Loud [bold red]headline[/] [link=http://x]\nBody with [i]tags[/i]. Second sentence.\n")
+    app = BriefingApp(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert "Loud [bold red]headline[/]" in list_lines(app)[0]
+        assert shown_title(app) == "Loud [bold red]headline[/] [link=http://x]"
+        body = app.query_one(ReadingPane).query(".paragraph").first(Static).visual
+        assert body.plain == "Body with [i]tags[/i]. Second sentence."
+
+
+async def test_empty_folder_and_broken_files_are_reported(write, tmp_path):
+    write("empty.txt", "")
+    app = BriefingApp(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "No briefings in" in list_lines(app)[0]
+        notes = [n.message for n in app._notifications]
+        assert any("empty.txt" in m and "empty file" in m for m in notes)
+        placeholder = app.query_one(ReadingPane).query_one(".placeholder", Static).visual.plain
+        assert "No briefing files" in placeholder

@@ -1,0 +1,34 @@
+"""What the reader shows at fixed sizes. Update with: make test PYTEST_ARGS=--snapshot-update"""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.tui.app import BriefingApp
+from tui_helpers import settle
+
+SIZES = [(80, 24), (160, 48)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_first_screen(snap_compare, content_dir, size):
+    assert snap_compare(BriefingApp(content_dir), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_article_with_title_and_subheading(snap_compare, content_dir, size):
+    async def open_second(pilot):
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+
+    assert snap_compare(BriefingApp(content_dir), terminal_size=size, run_before=open_second)
+
+
+def test_help_screen(snap_compare, content_dir):
+    async def open_help(pilot):
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(BriefingApp(content_dir), terminal_size=(80, 24), run_before=open_help)
