@@ -54,7 +54,10 @@ async def test_quick_moves_show_only_the_article_that_stays_highlighted(content_
             await original(article, empty_message)
 
         reader.show = spy
-        await pilot.press("j", "j", "j")
+        # Three moves in one go, as from a held-down key: none waits for a frame.
+        articles = app.query_one(ArticleList)
+        for _ in range(3):
+            articles.action_cursor_down()
         await settle(pilot)
         assert shown == [app.query_one(ArticleList).current.path.name]
         assert shown[0].startswith("003")
