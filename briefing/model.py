@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 ParagraphKind = Literal["heading", "text", "quote", "list"]
 KeyPointOrigin = Literal["given", "extracted"]
+FactKind = Literal["figure", "date", "person", "place", "organisation"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,12 +22,51 @@ class Paragraph:
 
 
 @dataclass(frozen=True, slots=True)
+class Anchor:
+    """A sentence in the body: character offsets into one paragraph's text."""
+
+    paragraph: int
+    start: int
+    end: int
+
+    def to_json(self) -> dict[str, int]:
+        return {"paragraph": self.paragraph, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True, slots=True)
 class KeyPoint:
     text: str
     origin: KeyPointOrigin = "given"
+    # The body sentence the point was taken from, or that best supports it.
+    anchor: Anchor | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "origin": self.origin}
+        return {
+            "text": self.text,
+            "origin": self.origin,
+            "anchor": self.anchor.to_json() if self.anchor else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """Something a reader scans for: a figure, a date or a name, and where it stands."""
+
+    kind: FactKind
+    text: str
+    anchor: Anchor | None = None
+    # Who the sentence credits for a figure ("the Syrian Observatory for Human Rights").
+    attribution: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "text": self.text,
+            "anchor": self.anchor.to_json() if self.anchor else None,
+        }
+        if self.attribution:
+            data["attribution"] = self.attribution
+        return data
 
 
 @dataclass(slots=True)
@@ -41,6 +81,7 @@ class Article:
     title: str
     paragraphs: list[Paragraph] = field(default_factory=list)
     key_points: list[KeyPoint] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
     date: dt.date | None = None
     source: str | None = None
     url: str | None = None
@@ -53,6 +94,9 @@ class Article:
     def headings(self) -> list[str]:
         return [p.text for p in self.paragraphs if p.kind == "heading"]
 
+    def anchor_text(self, anchor: Anchor) -> str:
+        return self.paragraphs[anchor.paragraph].text[anchor.start : anchor.end]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "path": str(self.path),
@@ -63,6 +107,7 @@ class Article:
             "url": self.url,
             "tags": list(self.tags),
             "key_points": [k.to_json() for k in self.key_points],
+            "facts": [f.to_json() for f in self.facts],
             "paragraphs": [p.to_json() for p in self.paragraphs],
             "truncated": self.truncated,
             "warnings": list(self.warnings),

@@ -13,15 +13,26 @@ SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES
 
 
 def parse_text(text: str, path: Path, warnings: list[str] | None = None) -> Article:
-    """Parse already decoded and cleaned *text* as the file *path*."""
+    """Parse already decoded and cleaned *text* as the file *path*.
+
+    The article comes with its key points (given and anchored, or extracted)
+    and its facts.
+    """
     # Imported here so that importing this package stays cheap for the CLI.
+    from briefing.facts import extract_facts
+    from briefing.keypoints import body_sentences, key_points
     from briefing.parse.markdown import parse_markdown
     from briefing.parse.plaintext import parse_plain_text
 
     warnings = list(warnings or [])
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
-        return parse_markdown(text, path, warnings)
-    return parse_plain_text(text, path, warnings)
+        article = parse_markdown(text, path, warnings)
+    else:
+        article = parse_plain_text(text, path, warnings)
+    sentences = body_sentences(article)
+    article.key_points = key_points(article, sentences)
+    article.facts = extract_facts(sentences)
+    return article
 
 
 def parse_file(path: Path) -> Article:

@@ -1,0 +1,48 @@
+"""Content words: what two sentences must share to be about the same thing."""
+
+from __future__ import annotations
+
+import re
+
+STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your
+    yours yourself said says say according including also however since within without
+    among amid amidst while whether which who whose upon onto into per via al el bin ibn
+    """.split()
+)
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*")
+_SUFFIXES = ("ations", "ation", "edly", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to match "attacks" with "attack", not a full stemmer."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            base = word[: -len(suffix)]
+            return base + "y" if suffix in ("ies", "ied") else base
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def content_words(text: str) -> set[str]:
+    """Stemmed, lower-cased words of *text* other than stop words."""
+    out = set()
+    for token in tokens(text):
+        low = token.lower().replace("\u2019", "'")
+        if low.endswith("'s"):
+            low = low[:-2]
+        if low in STOPWORDS or len(low) < 2:
+            continue
+        out.add(stem(low))
+    return out
