@@ -19,7 +19,7 @@ from briefing.model import Fact
 _QUALIFIER = (
     r"more than|over|at least|at most|nearly|almost|about|around|approximately|roughly|"
     r"some|up to|fewer than|less than|an estimated|as many as|close to|upwards of|"
-    r"more than half|dozens of|hundreds of|thousands of"
+    r"more than half|dozens of|hundreds of|thousands of|magnitude"
 )
 _NUMBER_WORDS = (
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -32,7 +32,9 @@ _NUMBER = (
     rf"|\b(?:{_NUMBER_WORDS})\b(?:\s(?:million|billion|thousand)\b)?"
 )
 _FIGURE = re.compile(
-    rf"(?:\b(?P<qual>{_QUALIFIER})\s+)?(?P<num>{_NUMBER})(?P<rest>(?:[ \t]+[A-Za-z][\w'-]*,?){{0,4}})",
+    # The counted words are looked at, not consumed, so that a qualifier in
+    # them ("including at least 140") still starts the next figure.
+    rf"(?:\b(?P<qual>{_QUALIFIER})\s+)?(?P<num>{_NUMBER})(?=(?P<rest>(?:[ \t]+[A-Za-z][\w'-]*,?){{0,4}}))",
     re.IGNORECASE,
 )
 _TIME_UNITS = {
@@ -44,22 +46,28 @@ _NOT_COUNTED = {
     "with", "have", "has", "had", "were", "was", "are", "is", "be", "been", "that", "which",
     "who", "as", "after", "before", "since", "while", "during", "into", "than", "including",
 }
+_VERBS = {
+    "lost", "struck", "left", "fled", "died", "took", "made", "went", "fell", "rose", "hit",
+    "came", "gave", "saw", "won", "say", "said", "remain", "remained", "were", "are", "will",
+    "would", "could", "may", "might", "can", "must", "did", "do", "does",
+}
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
-_PERCENT_OF = re.compile(r"\s+of\s+(?:the\s+)?([A-Z][\w-]*|\w+)")
+_PERCENT_OF = re.compile(r"\s+of\s+((?:the\s+)?[\w-]+)")
 
 
 def _counted(rest: str) -> str:
-    """The noun phrase a number counts: up to three words, stopping at function words."""
+    """The noun phrase a number counts: up to three words, stopping at function words and verbs."""
     words: list[str] = []
     for raw in rest.split():
         word = raw.rstrip(",")
         low = word.lower()
-        if low in _NOT_COUNTED or not word[0].isalpha():
+        if low in _NOT_COUNTED or low in _VERBS or not word[0].isalpha():
             break
-        if words and low.endswith("ed") and low not in ("armed",):
+        # "300 injured" counts the injured; "ships waiting" ends at the verb.
+        if low.endswith("ing") or (words and low.endswith("ed") and low != "armed"):
             break
         words.append(word)
         if raw.endswith(",") or len(words) == 3:
@@ -82,9 +90,13 @@ def _figures(sentence: Sentence) -> Iterable[tuple[str, str | None]]:
         if is_percent:
             of = _PERCENT_OF.match(text, m.end("num"))
             counted = f"of {of.group(1)}" if of else ""
-        elif not counted or counted.split()[0].lower() in _TIME_UNITS:
+        elif counted and counted.split()[0].lower() in _TIME_UNITS:
             continue
+        elif not counted and not m.group("qual"):
+            continue  # a bare number says nothing on its own
         qual = m.group("qual")
+        if qual and qual.lower() == "magnitude":
+            counted = ""
         phrase = " ".join(p for p in (qual, num, counted) if p)
         yield phrase, attribution
 
@@ -188,7 +200,10 @@ _PLACES = set(
     Baghdad Cairo Kyiv Kiev Jerusalem Washington London Paris Berlin Beijing Brussels Geneva
     Riyadh Doha Amman Istanbul Aleppo Idlib Hama Homs Latakia Raqqa Mosul Kabul Tripoli
     """.split()
-) | {"United States", "United Kingdom", "Saudi Arabia", "West Bank", "Middle East", "U.S.", "U.K."}
+) | {
+    "United States", "United Kingdom", "United Arab Emirates", "Saudi Arabia", "West Bank",
+    "Middle East", "Central Asia", "Black Sea", "Red Sea", "U.S.", "U.K.",
+}
 _PLACE_PREPOSITION = re.compile(
     r"\b(?:in|to|from|near|towards|toward|into|across|outside|around|of|at)\s+(?:the\s+)?$"
 )
@@ -200,7 +215,7 @@ _COMMON = set(
     Following Furthermore Additionally Consequently Also While When Where Although Though
     Since Until Officials Residents Both Each Every Other Such Further Continued Increased
     """.split()
-)
+) | set(_WEEKDAYS.split("|")) | set(_MONTHS.split("|"))
 
 
 def _clean_name(name: str) -> str:
@@ -214,7 +229,7 @@ def _names(sentence: Sentence) -> Iterable[tuple[int, str, str]]:
         tokens = m.group(0).split()
         start = m.start()
         # Drop capitalised function words at the front ("The United Nations").
-        while tokens and tokens[0] in _COMMON:
+        while tokens and _clean_name(tokens[0]) in _COMMON:
             start = text.index(tokens[1], start) if len(tokens) > 1 else m.end()
             tokens = tokens[1:]
         if not tokens:
@@ -258,8 +273,21 @@ def _classify(tokens, name, before, after, at_start) -> tuple[str, str] | None:
     if _PERSON_CUES_BEFORE.search(before) or _PERSON_CUES_AFTER.match(after):
         if len(tokens) >= 2 or not at_start:
             return "person", name
-    if re.match(r"\s+(?:province|city|district|governorate|region|area)\b", after):
+    if re.match(
+        r"\s+(?:province|prefecture|county|state|city|town|village|district|governorate|region|"
+        r"area|peninsula|island|coast|valley|border|port)\b",
+        after,
+    ):
         return "place", name
+    # Two or three plain capitalised words with no other reading are a person's
+    # name when a verb or an apposition follows ("Luisa Gonzalez won", "Daniel
+    # Noboa, the son of").
+    if 2 <= len(tokens) <= 3 and all(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?", t) for t in tokens):
+        verb = re.match(r"\s+([a-z]+)\b", after)
+        if re.match(r"\s*,\s+(?:the|a|an)\s", after) or (
+            verb and (verb.group(1) in _VERBS or re.search(r"(?:ed|[^s]s)$", verb.group(1)))
+        ):
+            return "person", name
     if single and not at_start and _PLACE_PREPOSITION.search(before):
         return "place", name
     return None

@@ -18,13 +18,16 @@ from briefing.sentences import sentence_spans
 from briefing.words import content_words
 
 MAX_POINTS = 3
-DAMPING = 0.85
+DAMPING = 0.3
 ITERATIONS = 40
 # Two picks sharing more than this share of their words say the same thing.
 REDUNDANCY = 0.45
 MIN_WORDS = 6
 FIGURE_BONUS = 2.0
-SOURCE_BONUS = 1.3
+SOURCE_BONUS = 1.15
+POSITION_EXPONENT = 0.5
+# A direct quotation is colour, rarely the point.
+QUOTE_WEIGHT = 0.4
 # A given point is anchored only where a sentence shares enough of its words.
 MIN_SUPPORT_WORDS = 2
 MIN_SUPPORT_SHARE = 0.15
@@ -32,9 +35,9 @@ MIN_SUPPORT_SHARE = 0.15
 _FIGURE = re.compile(
     r"\b\d[\d,.]*\s*(%|percent|per cent)?|\b(dozens|hundreds|thousands|millions)\b", re.IGNORECASE
 )
-_SOURCED = re.compile(
-    r"\baccording to\b|\b(said|says|stated|told|reported|confirmed|announced)\b", re.IGNORECASE
-)
+# Only explicit attribution counts: "said" is in most sentences of news copy
+# and, measured on the labelled set, a bonus for it picks quotes over facts.
+_SOURCED = re.compile(r"\baccording to\b", re.IGNORECASE)
 _YEAR = re.compile(r"^(19|20)\d\d$")
 
 
@@ -81,6 +84,10 @@ def fact_weight(text: str) -> float:
     return weight
 
 
+def _is_quote(text: str) -> bool:
+    return text[:1] in "\"\u201c\u2018'"
+
+
 def rank(sentences: list[Sentence]) -> list[float]:
     """A score for each sentence: biased PageRank over the similarity graph."""
     n = len(sentences)
@@ -93,7 +100,10 @@ def rank(sentences: list[Sentence]) -> list[float]:
             weights[i][j] = weights[j][i] = w
     out_sums = [sum(row) for row in weights]
 
-    prior = [(1.0 / (i + 1)) * fact_weight(s.text) for i, s in enumerate(sentences)]
+    prior = [
+        (1.0 / (i + 1) ** POSITION_EXPONENT) * fact_weight(s.text) * (QUOTE_WEIGHT if _is_quote(s.text) else 1.0)
+        for i, s in enumerate(sentences)
+    ]
     total = sum(prior)
     prior = [p / total for p in prior]
 

@@ -17,8 +17,10 @@ def shown_title(app) -> str:
 
 
 def sidebar_texts(app) -> list[str]:
+    """The key points in the sidebar, without its section headings and facts."""
     panel = app.query_one(KeyPointsPanel)
-    return [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
+    options = [panel.get_option_at_index(i) for i in range(panel.option_count)]
+    return [str(o.prompt) for o in options if (o.id or "").startswith("point-")]
 
 
 async def test_moving_through_the_list_changes_reading_pane_and_sidebar(content_dir):
@@ -158,3 +160,39 @@ async def test_empty_folder_and_broken_files_are_reported(write, tmp_path):
         assert any("empty.txt" in m and "empty file" in m for m in notes)
         placeholder = app.query_one(ReadingPane).query_one(".placeholder", Static).visual.plain
         assert "No briefing files" in placeholder
+
+
+async def test_enter_on_a_key_point_scrolls_to_its_sentence_and_highlights_it(content_dir):
+    app = BriefingApp(content_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j")  # sample 003: extracted points
+        await settle(pilot)
+        reader = app.query_one(ReadingPane)
+        panel = app.query_one(KeyPointsPanel)
+        await pilot.press("tab", "tab")
+        assert app.focused is panel
+        # Move down through the sidebar to the second key point.
+        await pilot.press("down", "down")
+        option = panel.get_option_at_index(panel.highlighted)
+        assert option.id == "point-1"
+        point = reader.article.key_points[1]
+        assert reader.scroll_y == 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert reader.highlighted == point.anchor
+        assert reader.scroll_y > 0
+        # The sentence is on screen and drawn in reverse video.
+        view = reader.query(".paragraph").results(Static)
+        paragraph = list(view)[point.anchor.paragraph]
+        spans = [s for s in paragraph.visual.spans if getattr(s.style, "reverse", False)]
+        assert spans, "the sentence is highlighted"
+        assert reader.scroll_y <= paragraph.virtual_region.y + paragraph.virtual_region.height
+        assert paragraph.virtual_region.y + paragraph.virtual_region.height > reader.scroll_y
+        # Moving on to a fact and pressing enter moves the highlight.
+        facts = [i for i in range(panel.option_count) if (panel.get_option_at_index(i).id or "").startswith("figure-")]
+        panel.highlighted = facts[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        fact = next(f for f in reader.article.facts if f.kind == "figure")
+        assert reader.highlighted == fact.anchor

@@ -32,3 +32,15 @@ def test_help_screen(snap_compare, content_dir):
         await pilot.pause()
 
     assert snap_compare(BriefingApp(content_dir), terminal_size=(80, 24), run_before=open_help)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_key_point_jump_highlights_its_sentence(snap_compare, content_dir, size):
+    async def jump(pilot):
+        await settle(pilot)
+        await pilot.press("j", "j", "j")
+        await settle(pilot)
+        await pilot.press("tab", "tab", "down", "down", "enter")
+        await pilot.pause()
+
+    assert snap_compare(BriefingApp(content_dir), terminal_size=size, run_before=jump)

@@ -127,6 +127,9 @@ class BriefingApp(App[None]):
         await reader.show(article)
         self.query_one(KeyPointsPanel).show(article)
 
+    def on_key_points_panel_jump(self, message: KeyPointsPanel.Jump) -> None:
+        self.query_one(ReadingPane).highlight(message.anchor)
+
     # Actions
 
     def action_reader(self, action: str) -> None:

@@ -1,35 +1,89 @@
-"""The key-points sidebar for the article shown."""
+"""The key-points sidebar: the article's key points, then its facts, each linked to its sentence."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from briefing.model import Article
+from briefing.model import Anchor, Article, Fact
+
+FACT_GROUPS = [
+    ("figure", "Figures"),
+    ("date", "Dates"),
+    ("person", "People"),
+    ("place", "Places"),
+    ("organisation", "Organisations"),
+]
+
+
+def fact_label(fact: Fact) -> str:
+    if fact.attribution:
+        return f"{fact.text} (according to {fact.attribution.removeprefix('the ')})"
+    return fact.text
 
 
 class KeyPointsPanel(OptionList):
-    """The article's key points, one option each, so they can be moved through."""
+    """Key points and facts; `enter` shows the sentence each one comes from."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Next point", show=False),
         Binding("k", "cursor_up", "Previous point", show=False),
+        Binding("enter", "select", "Show in article"),
     ]
 
+    class Jump(Message):
+        """The user asked to see where a key point or fact stands in the article."""
+
+        def __init__(self, anchor: Anchor) -> None:
+            super().__init__()
+            self.anchor = anchor
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._anchors: dict[str, Anchor] = {}
+
+    @staticmethod
+    def _heading(text: str) -> Option:
+        return Option(Text(text, style="bold underline"), disabled=True)
+
     def show(self, article: Article | None) -> None:
+        self._anchors = {}
         options: list[Option | None] = []
         if article is not None:
-            for n, point in enumerate(article.key_points):
-                # Given points are the article's own words; the marker tells
-                # them apart from points the reader extracts.
+            points = article.key_points
+            if points:
+                given = points[0].origin == "given"
+                options.append(self._heading("From the article" if given else "Extracted from the text"))
+            for n, point in enumerate(points):
+                # Given points are the article's words; extracted ones are
+                # the reader's pick of its sentences: the marker tells which.
                 marker = "\u2022 " if point.origin == "given" else "\u2218 "
-                if options:
-                    options.append(None)
-                options.append(Option(Text(marker + point.text), id=f"point-{n}"))
+                options.append(self._option(f"point-{n}", marker + point.text, point.anchor))
+            for kind, title in FACT_GROUPS:
+                facts = [f for f in article.facts if f.kind == kind]
+                if not facts:
+                    continue
+                options.append(self._heading(title))
+                for n, fact in enumerate(facts):
+                    options.append(self._option(f"{kind}-{n}", "\u00b7 " + fact_label(fact), fact.anchor))
         if not options:
             message = "No key points in this article." if article else ""
             options.append(Option(Text(message), disabled=True))
         self.set_options(options)
         self.highlighted = None
+
+    def _option(self, option_id: str, text: str, anchor: Anchor | None) -> Option:
+        if anchor is not None:
+            self._anchors[option_id] = anchor
+        return Option(Text(text), id=option_id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        anchor = self._anchors.get(event.option.id or "")
+        if anchor is None:
+            self.notify("This key point has no matching sentence in the article.", timeout=3)
+            return
+        self.post_message(self.Jump(anchor))
