@@ -47,7 +47,8 @@ class KeyPointsPanel(OptionList):
 
     @staticmethod
     def _heading(text: str) -> Option:
-        return Option(Text(text, style="bold underline"), disabled=True)
+        # Headings are the only disabled options; their look is in key_points.tcss.
+        return Option(Text(text), disabled=True)
 
     def show(self, article: Article | None) -> None:
         self._anchors = {}
