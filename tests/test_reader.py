@@ -140,7 +140,11 @@ async def test_q_quits(content_dir):
 
 
 async def test_article_text_with_markup_is_shown_literally(write, tmp_path):
-    write("m.txt", "Loud [bold red]headline[/] [link=http://x]\nBody with [i]tags[/i]. Second sentence.\n")
+    write(
+        "m.txt",
+        "Loud [bold red]headline[/] [link=http://x]\n- A [b]point[/b] with [@click=app.quit]x[/].\n"
+        "Body with [i]tags[/i]. Second sentence.\n",
+    )
     app = BriefingApp(tmp_path)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -148,6 +152,7 @@ async def test_article_text_with_markup_is_shown_literally(write, tmp_path):
         assert shown_title(app) == "Loud [bold red]headline[/] [link=http://x]"
         body = app.query_one(ReadingPane).query(".paragraph").first(Static).visual
         assert body.plain == "Body with [i]tags[/i]. Second sentence."
+        assert sidebar_texts(app) == ["\u2022 A [b]point[/b] with [@click=app.quit]x[/]."]
 
 
 async def test_empty_folder_and_broken_files_are_reported(write, tmp_path):
