@@ -67,6 +67,78 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _index(args: argparse.Namespace):
+    from briefing.search.index import ContentIndex
+
+    content = _content_dir(args.content)
+    index_dir = Path(args.index).expanduser() if args.index else None
+    return ContentIndex(content, index_dir)
+
+
+def _update_index(index, rebuild: bool = False, quiet: bool = False):
+    """Bring *index* up to date, with progress on stderr when it takes a while."""
+    import time
+
+    from briefing.search.index import IndexBusy
+
+    started = time.monotonic()
+    shown = False
+
+    def progress(done: int, total: int) -> None:
+        nonlocal shown
+        if not quiet and time.monotonic() - started > 1.0 and (done % 50 == 0 or done == total - 1):
+            print(f"\rindexing {done + 1}/{total}", end="", file=sys.stderr, flush=True)
+            shown = True
+
+    try:
+        report = index.update(rebuild=rebuild, progress=progress)
+    except IndexBusy as exc:
+        raise CommandError(str(exc), code=75) from None
+    except OSError as exc:
+        raise CommandError(f"cannot write the index in {index.dir}: {exc.strerror or exc}", code=74) from None
+    if shown:
+        print(file=sys.stderr)
+    if report.rebuilt:
+        print(f"briefing: {report.rebuilt}", file=sys.stderr)
+    return report
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    index = _index(args)
+    report = _update_index(index, rebuild=args.rebuild)
+    print(f"{report.summary()} (index: {index.dir})")
+    for line in report.skipped:
+        print(f"skipped: {line}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from briefing.search.engine import Engine, QueryError
+
+    index = _index(args)
+    report = _update_index(index, quiet=args.json)
+    for line in report.skipped:
+        print(f"briefing: skipped {line}", file=sys.stderr)
+    engine = Engine(index.open())
+    try:
+        results = engine.search(args.query, limit=args.limit, by_date=args.by_date)
+    except QueryError as exc:
+        raise CommandError(f"bad query: {exc}", code=2) from None
+    finally:
+        engine.close()
+    if args.json:
+        json.dump([h.to_json() for h in results.hits], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(f"{results.total} result(s) for {results.query.text}")
+        for n, hit in enumerate(results.hits, 1):
+            print(f"{n:3}. {hit.title}  [{hit.path}]")
+            print("     " + "".join(f"*{t}*" if is_hit else t for t, is_hit in hit.snippet_parts))
+    if not results.hits and results.suggestion:
+        print(f"Did you mean: {results.suggestion}", file=sys.stderr)
+    return 0
+
+
 def cmd_read(args: argparse.Namespace) -> int:
     content = _content_dir(args.content)
     # Textual is imported only here: the other commands start fast without it.
@@ -97,12 +169,45 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("path", metavar="PATH", help="the file to parse")
     parse.add_argument("--json", action="store_true", help="print one JSON object")
     parse.set_defaults(handler=cmd_parse)
+
+    def content_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--content", metavar="DIR", help="folder of briefing files (default: ./content)")
+        sub.add_argument(
+            "--index", metavar="DIR",
+            help="index folder (default: $BRIEFING_INDEX_DIR, else one per content folder in the user cache)",
+        )
+
+    index = commands.add_parser(
+        "index",
+        help="bring the search index up to date",
+        description="Index new and changed files, drop removed ones; print what changed.",
+    )
+    content_options(index)
+    index.add_argument("--rebuild", action="store_true", help="rebuild the index from scratch")
+    index.set_defaults(handler=cmd_index)
+
+    search = commands.add_parser(
+        "search",
+        help="search the articles",
+        description=(
+            "Search with Whoosh's query language: words (AND by default), OR, NOT, \"phrases\", "
+            "title:, source:, tag:, prefix*, fuzzy~, date:2024-11-27..2024-12-01."
+        ),
+    )
+    search.add_argument("query", metavar="QUERY")
+    content_options(search)
+    search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20)")
+    search.add_argument("--by-date", action="store_true", help="newest first instead of by relevance")
+    search.add_argument("--json", action="store_true", help="print a JSON list")
+    search.set_defaults(handler=cmd_search)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not hasattr(args, "index"):
+        args.index = None
     try:
         return args.handler(args)
     except CommandError as exc:

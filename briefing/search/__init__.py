@@ -1,0 +1,1 @@
+"""Full-text search over a content folder, on a persistent Whoosh index."""

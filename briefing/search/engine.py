@@ -1,0 +1,117 @@
+"""Running queries: ranked hits with highlighted snippets, and "did you mean"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh import highlight
+from whoosh import index as windex
+from whoosh.searching import Searcher
+
+from briefing.search.query import ParsedQuery, QueryError, parse_query
+
+# Hits are marked with control characters, which cleaned article text never holds.
+HIT_START = "\x02"
+HIT_END = "\x03"
+
+
+class _Marker(highlight.Formatter):
+    between = " \u2026 "
+
+    def format_token(self, text, token, replace=False):
+        return HIT_START + highlight.get_text(text, token, replace) + HIT_END
+
+
+@dataclass
+class Hit:
+    id: str
+    path: str
+    title: str
+    score: float
+    snippet: str  # with HIT_START / HIT_END around each hit
+
+    @property
+    def snippet_parts(self) -> list[tuple[str, bool]]:
+        return snippet_parts(self.snippet)
+
+    def to_json(self) -> dict[str, object]:
+        plain = "".join(f"**{t}**" if hit else t for t, hit in self.snippet_parts)
+        return {"id": self.id, "path": self.path, "title": self.title,
+                "score": round(self.score, 4), "snippet": plain}
+
+
+@dataclass
+class Results:
+    query: ParsedQuery
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    suggestion: str | None = None
+
+
+def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+    """Split a marked snippet into (text, is_hit) pieces."""
+    parts: list[tuple[str, bool]] = []
+    for n, chunk in enumerate(snippet.split(HIT_START)):
+        if n == 0:
+            parts.append((chunk, False))
+            continue
+        hit, _, rest = chunk.partition(HIT_END)
+        parts.append((hit, True))
+        if rest:
+            parts.append((rest, False))
+    return [p for p in parts if p[0]]
+
+
+class Engine:
+    """Queries one index, opening a new searcher whenever another process has committed."""
+
+    def __init__(self, ix: windex.Index) -> None:
+        self.ix = ix
+        self._searcher: Searcher | None = None
+
+    @property
+    def searcher(self) -> Searcher:
+        # refresh() after another process's optimising commit can return
+        # duplicate documents; a new searcher never does.
+        if self._searcher is None or not self._searcher.up_to_date():
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = self.ix.searcher()
+        return self._searcher
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def search(self, text: str, limit: int | None = 50, by_date: bool = False) -> Results:
+        """Ranked (BM25F) or newest-first results. Raises :class:`QueryError`."""
+        searcher = self.searcher
+        parsed = parse_query(text, searcher, self.ix.schema)
+        if by_date:
+            found = searcher.search(parsed.query, limit=limit, sortedby="date", reverse=True, terms=True)
+        else:
+            found = searcher.search(parsed.query, limit=limit, terms=True)
+        found.fragmenter = highlight.ContextFragmenter(maxchars=200, surround=40)
+        found.formatter = _Marker()
+        results = Results(parsed, total=found.estimated_length() if not found.has_exact_length() else len(found))
+        for hit in found:
+            snippet = hit.highlights("body", top=2) or hit.highlights("title") or hit.get("body", "")[:160]
+            snippet = " ".join(snippet.split())
+            results.hits.append(Hit(hit["id"], hit["path"], hit["title"], hit.score or 0.0, snippet))
+        if not results.hits:
+            results.suggestion = self.suggest(parsed)
+        return results
+
+    def suggest(self, parsed: ParsedQuery) -> str | None:
+        """A corrected query from the index's own words, when one differs."""
+        try:
+            corrected = self.searcher.correct_query(parsed.query, parsed.text)
+        except Exception:
+            return None
+        if corrected.query != parsed.query and corrected.string != parsed.text:
+            return corrected.string
+        return None
+
+
+__all__ = ["Engine", "Hit", "QueryError", "Results", "snippet_parts"]

@@ -1,0 +1,109 @@
+"""Queries: Whoosh's query language with our field names, date ranges and bounded expansion."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.qparser import (
+    AndGroup,
+    FieldAliasPlugin,
+    FuzzyTermPlugin,
+    GtLtPlugin,
+    MultifieldParser,
+)
+from whoosh.searching import Searcher
+
+SEARCH_FIELDS = ["title", "body", "key_points"]
+# A prefix or fuzzy term expands to at most this many index terms (the most
+# frequent ones); an unbounded three-letter prefix expands to hundreds and
+# takes seconds.
+MAX_EXPANSION = 64
+MAX_QUERY_CHARS = 1000
+
+_FIELD = re.compile(r"(?<![\w\"])([A-Za-z_]+):(?=\S)")
+_ALIASES = {"tag": "tags", "keypoints": "key_points", "kp": "key_points"}
+_DATE_RANGE = re.compile(r"\bdate:(\d{4}-\d{2}-\d{2})?\.\.(\d{4}-\d{2}-\d{2})?")
+
+
+class QueryError(Exception):
+    """A query that cannot be run; the message says why, for the user."""
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    query: wq.Query
+    terms: set[str] = field(default_factory=set)
+
+
+def _rewrite_dates(text: str) -> str:
+    """``date:2024-11-27..2024-12-01`` in Whoosh's range syntax."""
+
+    def repl(m: re.Match[str]) -> str:
+        start = (m.group(1) or "").replace("-", "")
+        end = (m.group(2) or "").replace("-", "")
+        return f"date:[{start} to {end}]"
+
+    return _DATE_RANGE.sub(repl, text)
+
+
+def make_parser(schema) -> MultifieldParser:
+    parser = MultifieldParser(SEARCH_FIELDS, schema, group=AndGroup)
+    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(GtLtPlugin())
+    parser.add_plugin(FieldAliasPlugin({"tags": ["tag"], "key_points": ["keypoints", "kp"]}))
+    return parser
+
+
+def _bound(q: wq.Query, searcher: Searcher) -> wq.Query:
+    """Replace each expanding term (prefix, wildcard, fuzzy) by its most frequent expansions."""
+    if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
+        reader = searcher.reader()
+        try:
+            words = list(q._btexts(reader))  # the expansion Whoosh itself would use
+        except Exception:
+            words = []
+        if len(words) > MAX_EXPANSION:
+            words.sort(key=lambda w: -reader.doc_frequency(q.fieldname, w))
+            words = words[:MAX_EXPANSION]
+        texts = [w.decode("utf-8") if isinstance(w, bytes) else w for w in words]
+        if not texts:
+            return wq.NullQuery
+        return wq.Or([wq.Term(q.fieldname, t) for t in texts], boost=q.boost)
+    if q.is_leaf():
+        return q
+    return q.apply(lambda sub: _bound(sub, searcher))
+
+
+def parse_query(text: str, searcher: Searcher, schema) -> ParsedQuery:
+    """Parse *text* for *searcher*'s index. Raises :class:`QueryError` with a reason."""
+    text = " ".join(text.split())
+    if not text:
+        raise QueryError("empty query")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long ({len(text)} characters; the limit is {MAX_QUERY_CHARS})")
+    if text.count('"') % 2:
+        raise QueryError('unbalanced quotes: a phrase needs a closing "')
+    if text.count("(") != text.count(")"):
+        raise QueryError("unbalanced parentheses")
+    outside_phrases = re.sub(r'"[^"]*"', " ", text)
+    for name in _FIELD.findall(outside_phrases):
+        if _ALIASES.get(name, name) not in schema.names():
+            fields = "title, body, key_points, source, tag, date"
+            raise QueryError(f"unknown field '{name}:' (fields: {fields})")
+    parser = make_parser(schema)
+    try:
+        q = parser.parse(_rewrite_dates(text))
+    except Exception as exc:  # Whoosh raises many kinds for odd input
+        raise QueryError(f"cannot read the query ({exc})") from None
+    if q is wq.NullQuery:
+        raise QueryError("the query has no words to look for")
+    q = _bound(q, searcher)
+    terms = {
+        t.decode("utf-8") if isinstance(t, bytes) else str(t)
+        for fieldname, t in q.iter_all_terms()
+        if fieldname in SEARCH_FIELDS
+    } if q is not wq.NullQuery else set()
+    return ParsedQuery(text, q, terms)
