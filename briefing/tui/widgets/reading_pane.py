@@ -13,22 +13,25 @@ from briefing.model import Anchor, Article, Paragraph
 _PREFIX = {"list": "\u2022 ", "quote": "\u2502 "}
 
 
+Span = tuple[int, int, Style]
+
+
 class ParagraphView(Static):
-    """One paragraph; a span of it (a sentence) can be highlighted."""
+    """One paragraph; spans of it (a sentence, search hits) can be styled."""
 
     def __init__(self, paragraph: Paragraph) -> None:
         super().__init__(classes=f"paragraph {paragraph.kind}")
         self.paragraph = paragraph
         self.prefix = _PREFIX.get(paragraph.kind, "")
-        self.show_span(None)
+        self.show_spans([])
 
-    def show_span(self, span: tuple[int, int] | None, style: Style | None = None) -> None:
+    def show_spans(self, spans: list[Span]) -> None:
         # Article text is passed as Text, never as a markup string, so "[bold]"
         # in an article is shown as written.
         text = Text(self.prefix + self.paragraph.text)
-        if span is not None and style is not None:
-            offset = len(self.prefix)
-            text.stylize(style, span[0] + offset, span[1] + offset)
+        offset = len(self.prefix)
+        for start, end, style in spans:
+            text.stylize(style, start + offset, end + offset)
         self.update(text)
 
     def lines_before(self, offset: int) -> int:
@@ -52,12 +55,15 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
         Binding("G,end", "scroll_end", "Bottom", show=False),
     ]
 
-    COMPONENT_CLASSES = {"reading-pane--highlight"}
+    COMPONENT_CLASSES = {"reading-pane--highlight", "reading-pane--hit", "reading-pane--current-hit"}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article: Article | None = None
         self.highlighted: Anchor | None = None
+        # Search hits in reading order, and the one n/N last moved to.
+        self.hits: list[Anchor] = []
+        self.hit_index: int | None = None
         self._paragraphs: list[ParagraphView] = []
 
     def compose(self):
@@ -67,6 +73,7 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
         """Replace what the pane shows with *article* (or a message when None)."""
         self.article = article
         self.highlighted = None
+        self.hits, self.hit_index = [], None
         self._paragraphs = []
         widgets: list[Static] = []
         if article is None:
@@ -88,15 +95,49 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
 
     def highlight(self, anchor: Anchor | None) -> None:
         """Highlight the sentence at *anchor* and scroll it into view; None clears."""
-        if self.highlighted is not None and self.highlighted.paragraph < len(self._paragraphs):
-            self._paragraphs[self.highlighted.paragraph].show_span(None)
-        self.highlighted = None
-        if anchor is None or not 0 <= anchor.paragraph < len(self._paragraphs):
-            return
-        view = self._paragraphs[anchor.paragraph]
-        view.show_span((anchor.start, anchor.end), self.get_component_rich_style("reading-pane--highlight"))
+        if anchor is not None and not 0 <= anchor.paragraph < len(self._paragraphs):
+            anchor = None
         self.highlighted = anchor
-        # Leave a line of context above the sentence.
+        self._restyle()
+        if anchor is not None:
+            self._scroll_to_anchor(anchor)
+
+    def set_hits(self, hits: list[Anchor]) -> None:
+        """Mark the search hits in the article (sorted in reading order)."""
+        self.hits = sorted(h for h in hits if 0 <= h.paragraph < len(self._paragraphs))
+        self.hit_index = None
+        self._restyle()
+
+    def next_hit(self, step: int) -> bool:
+        """Move to the next (step 1) or previous (step -1) hit, wrapping; False when none."""
+        if not self.hits:
+            return False
+        if self.hit_index is None:
+            self.hit_index = 0 if step > 0 else len(self.hits) - 1
+        else:
+            self.hit_index = (self.hit_index + step) % len(self.hits)
+        self._restyle()
+        self._scroll_to_anchor(self.hits[self.hit_index])
+        return True
+
+    def _restyle(self) -> None:
+        spans: dict[int, list[Span]] = {}
+        hit_style = self.get_component_rich_style("reading-pane--hit")
+        current_style = self.get_component_rich_style("reading-pane--current-hit")
+        for n, hit in enumerate(self.hits):
+            style = current_style if n == self.hit_index else hit_style
+            spans.setdefault(hit.paragraph, []).append((hit.start, hit.end, style))
+        if self.highlighted is not None:
+            sentence = self.highlighted
+            spans.setdefault(sentence.paragraph, []).insert(
+                0, (sentence.start, sentence.end, self.get_component_rich_style("reading-pane--highlight"))
+            )
+        for index, view in enumerate(self._paragraphs):
+            view.show_spans(spans.get(index, []))
+
+    def _scroll_to_anchor(self, anchor: Anchor) -> None:
+        view = self._paragraphs[anchor.paragraph]
+        # Leave a line of context above.
         top = view.virtual_region.y + view.lines_before(anchor.start) - 1
         self.scroll_to(y=max(0, top), animate=False, immediate=True)
 
