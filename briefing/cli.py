@@ -75,8 +75,12 @@ def _index(args: argparse.Namespace):
     return ContentIndex(content, index_dir)
 
 
-def _update_index(index, rebuild: bool = False, quiet: bool = False):
-    """Bring *index* up to date, with progress on stderr when it takes a while."""
+def _update_index(index, rebuild: bool = False, quiet: bool = False, lines: bool = False):
+    """Bring *index* up to date, with progress on stderr when it takes a while.
+
+    With *lines*, progress is one line per step from the start (for the reader,
+    which runs this in a separate process and shows the count).
+    """
     import time
 
     from briefing.search.index import IndexBusy
@@ -86,6 +90,10 @@ def _update_index(index, rebuild: bool = False, quiet: bool = False):
 
     def progress(done: int, total: int) -> None:
         nonlocal shown
+        if lines:
+            if done % 25 == 0:
+                print(f"progress {done}/{total}", file=sys.stderr, flush=True)
+            return
         if not quiet and time.monotonic() - started > 1.0 and (done % 50 == 0 or done == total - 1):
             print(f"\rindexing {done + 1}/{total}", end="", file=sys.stderr, flush=True)
             shown = True
@@ -105,7 +113,7 @@ def _update_index(index, rebuild: bool = False, quiet: bool = False):
 
 def cmd_index(args: argparse.Namespace) -> int:
     index = _index(args)
-    report = _update_index(index, rebuild=args.rebuild)
+    report = _update_index(index, rebuild=args.rebuild, lines=args.progress_lines)
     print(f"{report.summary()} (index: {index.dir})")
     for line in report.skipped:
         print(f"skipped: {line}")
@@ -184,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     content_options(index)
     index.add_argument("--rebuild", action="store_true", help="rebuild the index from scratch")
+    index.add_argument("--progress-lines", action="store_true", help=argparse.SUPPRESS)
     index.set_defaults(handler=cmd_index)
 
     search = commands.add_parser(

@@ -38,3 +38,9 @@ def write(tmp_path: Path):
         return path
 
     return _write
+
+
+@pytest.fixture(autouse=True)
+def private_index(tmp_path_factory, monkeypatch):
+    """Each test indexes into its own folder, never the user's cache."""
+    monkeypatch.setenv("BRIEFING_INDEX_DIR", str(tmp_path_factory.mktemp("index")))

@@ -9,6 +9,7 @@ from briefing.tui.screens.help import HelpScreen, binding_rows
 from briefing.tui.widgets.article_list import ArticleList
 from briefing.tui.widgets.key_points import KeyPointsPanel
 from briefing.tui.widgets.reading_pane import ReadingPane
+from briefing.tui.widgets.search_bar import SearchInput
 from tui_helpers import list_lines, settle
 
 
@@ -201,3 +202,89 @@ async def test_enter_on_a_key_point_scrolls_to_its_sentence_and_highlights_it(co
         await pilot.pause()
         fact = next(f for f in reader.article.facts if f.kind == "figure")
         assert reader.highlighted == fact.anchor
+
+
+async def wait_for_index(pilot) -> None:
+    app = pilot.app
+    for _ in range(100):
+        await pilot.pause(0.1)
+        if app.engine is not None:
+            break
+    await settle(pilot)
+
+
+async def test_typing_a_query_narrows_the_list_and_marks_hits(content_dir):
+    app = BriefingApp(content_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await wait_for_index(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.focused, SearchInput)
+        await pilot.press(*"Hezbollah")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        articles = app.query_one(ArticleList)
+        assert sorted(a.path.name[:3] for a in articles.articles) == ["001", "003"]
+        assert articles.border_title == "Results (2 of 5)"
+        status = app.query_one("#search-status", Static).visual.plain
+        assert status == "2 results for Hezbollah"
+        # The snippet on the row's second line holds the hit.
+        assert "Hezbollah" in list_lines(app)[1]
+
+        await pilot.press("enter")  # to the results
+        assert app.focused is articles
+        await settle(pilot)
+        reader = app.query_one(ReadingPane)
+        assert reader.hits and all(
+            reader.article.paragraphs[h.paragraph].text[h.start : h.end] == "Hezbollah" for h in reader.hits
+        )
+        await pilot.press("n")
+        assert reader.hit_index == 0
+        await pilot.press("n")
+        assert reader.hit_index == (1 % len(reader.hits))
+        await pilot.press("N")
+        assert reader.hit_index == 0
+
+        # A query that does not parse says why and keeps the last good results.
+        await pilot.press("slash", *' "open')
+        await pilot.pause(0.4)
+        await settle(pilot)
+        status_widget = app.query_one("#search-status", Static)
+        assert "unbalanced quotes" in status_widget.visual.plain
+        assert status_widget.has_class("-error")
+        assert len(articles.articles) == 2
+
+        # ctrl+u clears the search and brings the whole list back.
+        await pilot.press("ctrl+u")
+        await settle(pilot)
+        assert len(articles.articles) == 5
+        assert articles.border_title == "Articles (5)"
+        assert reader.hits == []
+
+
+async def test_no_results_offers_did_you_mean(content_dir):
+    app = BriefingApp(content_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_index(pilot)
+        await pilot.press("slash", *"Alepo")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        status = app.query_one("#search-status", Static).visual.plain
+        assert "0 results" in status and "did you mean: aleppo" in status
+
+
+async def test_new_file_in_the_folder_shows_up_without_restart(tmp_path, content_dir):
+    import shutil
+
+    for f in content_dir.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    app = BriefingApp(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_index(pilot)
+        (tmp_path / "zz_new.txt").write_text("Harbour reopens after storm\nThe harbour reopened on Monday. Ferries resumed.\n")
+        for _ in range(80):
+            await pilot.pause(0.1)
+            if len(app.query_one(ArticleList).articles) == 6:
+                break
+        titles = [a.title for a in app.query_one(ArticleList).articles]
+        assert "Harbour reopens after storm" in titles

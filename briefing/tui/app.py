@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 from textual import work
@@ -11,16 +14,24 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from briefing.library import Library, load_library
-from briefing.model import Article
+from briefing.library import Library, find_files, load_library
+from briefing.model import Anchor, Article
+from briefing.search.engine import Engine, QueryError, Results
+from briefing.search.highlight import term_spans
+from briefing.search.index import ContentIndex
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.widgets.article_list import ArticleList
 from briefing.tui.widgets.key_points import KeyPointsPanel
 from briefing.tui.widgets.reading_pane import ReadingPane
+from briefing.tui.widgets.search_bar import SearchBar, SearchInput
 
 # Moving quickly through the list should not draw every article passed over:
 # the pane follows once the highlight rests this long.
 FOLLOW_DELAY = 0.08
+# Typing pauses this long before the query runs.
+SEARCH_DELAY = 0.15
+# How often the content folder is checked for new, changed or removed files.
+POLL_INTERVAL = 3.0
 MAX_PROBLEMS_SHOWN = 5
 
 
@@ -33,11 +44,15 @@ class BriefingApp(App[None]):
         "widgets/article_list.tcss",
         "widgets/reading_pane.tcss",
         "widgets/key_points.tcss",
+        "widgets/search_bar.tcss",
         "screens/help.tcss",
     ]
 
     BINDINGS = [
         Binding("q", "quit", "Quit"),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("n", "hit(1)", "Next hit", show=False),
+        Binding("N", "hit(-1)", "Previous hit", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("tab", "focus_next", "Next pane", show=False),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
@@ -47,15 +62,22 @@ class BriefingApp(App[None]):
         Binding("G", "reader('scroll_end')", "End of article", show=False),
     ]
 
-    def __init__(self, content: Path) -> None:
+    def __init__(self, content: Path, index_dir: Path | None = None) -> None:
         super().__init__()
         self.content = content
+        self.index = ContentIndex(content, index_dir)
         self.library: Library | None = None
+        self.engine: Engine | None = None
+        self._engine_lock = threading.Lock()
+        self.results: Results | None = None
+        self._search_timer: Timer | None = None
+        self._signature: tuple | None = None
         # Every byte counts over SSH; animation multiplies what is sent.
         self.animation_level = "none"
         self._follow_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
+        yield SearchBar(id="search")
         with Horizontal(id="panes"):
             yield ArticleList(id="articles")
             yield ReadingPane(id="reader")
@@ -72,21 +94,105 @@ class BriefingApp(App[None]):
     # Loading
 
     @work(thread=True, exclusive=True, group="load")
-    def load_content(self) -> None:
+    def load_content(self, quiet: bool = False) -> None:
+        self._signature = folder_signature(self.content)
         library = load_library(self.content)
-        self.call_from_thread(self._library_loaded, library)
+        self.call_from_thread(self._library_loaded, library, quiet)
+        self.update_index()
 
-    async def _library_loaded(self, library: Library) -> None:
+    async def _library_loaded(self, library: Library, quiet: bool = False) -> None:
         self.library = library
-        articles = self.query_one(ArticleList)
-        articles.border_title = f"Articles ({len(library.articles)})"
-        articles.set_articles(library.articles, f"No briefings in {self.content}")
-        self._report_problems(library)
+        self._refresh_list()
+        if not quiet:
+            self._report_problems(library)
+            self.set_interval(POLL_INTERVAL, self.check_folder)
         if not library.articles:
             await self.query_one(ReadingPane).show(
                 None, f"No briefing files (.txt, .md) were found in {self.content}."
             )
             self.query_one(KeyPointsPanel).show(None)
+
+    def _refresh_list(self) -> None:
+        """Show the whole library, or the results of the query in force."""
+        if self.library is None:
+            return
+        articles = self.query_one(ArticleList)
+        library = self.library.articles
+        if self.results is None:
+            articles.border_title = f"Articles ({len(library)})"
+            articles.set_articles(library, f"No briefings in {self.content}")
+            return
+        by_rel = {a.path.relative_to(self.content).as_posix(): a for a in library}
+        shown = [(by_rel[h.path], h) for h in self.results.hits if h.path in by_rel]
+        articles.border_title = f"Results ({len(shown)} of {len(library)})"
+        articles.set_articles(
+            [a for a, _ in shown],
+            "No articles match the search.",
+            {a.path: h.snippet_parts for a, h in shown},
+        )
+
+    # Keeping up with the folder and the index
+
+    @work(thread=True, exclusive=True, group="index")
+    def update_index(self) -> None:
+        """Bring the index up to date in a separate process, then open it for searching.
+
+        A separate process, because Whoosh's writer may fork and this process
+        has threads; and because a killed build must not take the reader with it.
+        """
+        self.call_from_thread(self._set_index_status, "Indexing\u2026")
+        command = [sys.executable, "-m", "briefing", "index", "--progress-lines",
+                   "--content", str(self.content), "--index", str(self.index.dir)]
+        errors: list[str] = []
+        try:
+            with subprocess.Popen(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            ) as proc:
+                assert proc.stderr is not None
+                for line in proc.stderr:
+                    if line.startswith("progress "):
+                        self.call_from_thread(self._set_index_status, f"Indexing {line.split()[1]}")
+                    else:
+                        errors.append(line.strip())
+                proc.wait()
+        except OSError as exc:
+            self.call_from_thread(self._index_failed, str(exc))
+            return
+        if proc.returncode != 0:
+            self.call_from_thread(self._index_failed, errors[-1] if errors else "indexing failed")
+            return
+        with self._engine_lock:
+            try:
+                ix = self.index.open()
+            except Exception as exc:
+                self.call_from_thread(self._index_failed, str(exc))
+                return
+            if self.engine is not None:
+                self.engine.close()
+            self.engine = Engine(ix)
+        rebuilt = [line for line in errors if "rebuilt" in line]
+        self.call_from_thread(self._index_ready, rebuilt)
+
+    def _set_index_status(self, text: str) -> None:
+        self.query_one(ReadingPane).border_subtitle = text
+
+    def _index_failed(self, reason: str) -> None:
+        self._set_index_status("Search unavailable")
+        self.notify(f"Search is unavailable: {reason}", severity="error", timeout=10, markup=False)
+
+    def _index_ready(self, messages: list[str]) -> None:
+        self._set_index_status("")
+        for message in messages:
+            self.notify(message, severity="warning", markup=False)
+        query = self.query_one(SearchInput).value
+        if query.strip():
+            self.run_search(query)
+
+    @work(thread=True, exclusive=True, group="poll")
+    def check_folder(self) -> None:
+        signature = folder_signature(self.content)
+        if signature != self._signature:
+            self.call_from_thread(self.load_content, True)
 
     def _report_problems(self, library: Library) -> None:
         lines = library.problems + library.warnings
@@ -126,6 +232,80 @@ class BriefingApp(App[None]):
         reader.border_title = "Reading"
         await reader.show(article)
         self.query_one(KeyPointsPanel).show(article)
+        self._mark_hits()
+
+    def _mark_hits(self) -> None:
+        reader = self.query_one(ReadingPane)
+        if reader.article is None:
+            return
+        terms = self.results.query.terms if self.results else set()
+        hits = [
+            Anchor(index, start, end)
+            for index, paragraph in enumerate(reader.article.paragraphs)
+            for start, end in term_spans(paragraph.text, terms)
+        ]
+        reader.set_hits(hits)
+
+    # Searching
+
+    def action_search(self) -> None:
+        bar = self.query_one(SearchBar)
+        bar.add_class("-active")
+        self.query_one(SearchInput).focus()
+
+    def on_input_changed(self, event: SearchInput.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        query = event.value
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.run_search(query))
+
+    def on_search_input_cleared(self, _: SearchInput.Cleared) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.results = None
+        self.query_one(SearchBar).remove_class("-active")
+        self.query_one(SearchBar).set_status("")
+        self._refresh_list()
+        self._mark_hits()
+        self.query_one(ArticleList).focus()
+
+    def on_search_input_done(self, _: SearchInput.Done) -> None:
+        self.query_one(ArticleList).focus()
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, query: str) -> None:
+        if not query.strip():
+            self.call_from_thread(self.on_search_input_cleared, SearchInput.Cleared())
+            return
+        with self._engine_lock:
+            engine = self.engine
+            if engine is None:
+                self.call_from_thread(self._search_status, "The index is being built; results follow.", False)
+                return
+            try:
+                results = engine.search(query, limit=None)
+            except QueryError as exc:
+                # The last good results stay on screen.
+                self.call_from_thread(self._search_status, f"{exc}", True)
+                return
+        self.call_from_thread(self._search_done, results)
+
+    def _search_status(self, text: str, error: bool) -> None:
+        self.query_one(SearchBar).set_status(text, error)
+
+    def _search_done(self, results: Results) -> None:
+        self.results = results
+        count = len(results.hits)
+        status = f"{count} result{'s' if count != 1 else ''} for {results.query.text}"
+        if not results.hits and results.suggestion:
+            status += f" \u2014 did you mean: {results.suggestion}"
+        self.query_one(SearchBar).set_status(status)
+        self._refresh_list()
+        self._mark_hits()
+
+    def action_hit(self, step: int) -> None:
+        if not self.query_one(ReadingPane).next_hit(step):
+            self.notify("No search hits in this article.", timeout=2)
 
     def on_key_points_panel_jump(self, message: KeyPointsPanel.Jump) -> None:
         self.query_one(ReadingPane).highlight(message.anchor)
@@ -135,6 +315,10 @@ class BriefingApp(App[None]):
     def action_reader(self, action: str) -> None:
         reader = self.query_one(ReadingPane)
         getattr(reader, f"action_{action}")()
+
+    def on_unmount(self) -> None:
+        if self.engine is not None:
+            self.engine.close()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -149,3 +333,16 @@ class BriefingApp(App[None]):
                 ]
             )
         )
+
+
+def folder_signature(root: Path) -> tuple:
+    """What changes when a briefing file is added, removed or modified: cheap, no reads."""
+    paths, _ = find_files(root)
+    signature = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        signature.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(signature)

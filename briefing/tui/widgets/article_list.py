@@ -8,6 +8,7 @@ the line API keeps the first frame and every key press cheap at any length.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -34,6 +35,16 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "\u2026"
 
 
+def lead_to_hit(parts: list[tuple[str, bool]], context: int = 12) -> list[tuple[str, bool]]:
+    """*parts* shortened at the front so the first hit shows in a narrow row."""
+    if not parts or parts[0][1] or len(parts[0][0]) <= context:
+        return parts
+    head = parts[0][0][-context:]
+    if " " in head:
+        head = head[head.index(" ") + 1 :]
+    return [("\u2026" + head, False), *parts[1:]]
+
+
 def meta_line(article: Article) -> str:
     """The second line of a row: source and date, or the file name."""
     parts = [p for p in (article.source, article.date and article.date.isoformat()) if p]
@@ -58,6 +69,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         "article-list--meta",
         "article-list--cursor",
         "article-list--empty",
+        "article-list--hit",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -81,6 +93,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._articles: Sequence[Article] = ()
+        # Search snippets by article path, shown on a row's second line.
+        self._snippets: dict[Path, list[tuple[str, bool]]] = {}
         self.empty_message = "Loading\u2026"
 
     @property
@@ -93,10 +107,16 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             return self._articles[self.cursor]
         return None
 
-    def set_articles(self, articles: Sequence[Article], empty_message: str) -> None:
+    def set_articles(
+        self,
+        articles: Sequence[Article],
+        empty_message: str,
+        snippets: dict[Path, list[tuple[str, bool]]] | None = None,
+    ) -> None:
         """Show *articles*, keeping the highlighted one where it is still listed."""
         previous = self.current
         self._articles = articles
+        self._snippets = {path: lead_to_hit(parts) for path, parts in (snippets or {}).items()}
         self.empty_message = empty_message
         self.virtual_size = Size(self.size.width, len(articles) * ROW_HEIGHT)
         index = 0
@@ -121,17 +141,25 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if index >= len(self._articles):
             return Strip.blank(width, base)
         article = self._articles[index]
+        cursor = self.get_component_rich_style("article-list--cursor") if index == self.cursor else None
         if part == 0:
-            text = article.title
             style = base + self.get_component_rich_style("article-list--title")
+            segments = [Segment(fit(article.title, width - 2), style + cursor if cursor else style)]
         else:
-            text = meta_line(article)
             style = base + self.get_component_rich_style("article-list--meta")
-        if index == self.cursor:
-            style += self.get_component_rich_style("article-list--cursor")
+            if cursor:
+                style += cursor
+            snippet = self._snippets.get(article.path)
+            if snippet:
+                hit = style + self.get_component_rich_style("article-list--hit")
+                segments = [Segment(t, hit if is_hit else style) for t, is_hit in snippet]
+                segments = list(Segment.adjust_line_length(segments, width - 2, style))
+            else:
+                segments = [Segment(fit(meta_line(article), width - 2), style)]
+        row_style = style + cursor if cursor and part == 0 else style
         # A marker column keeps the selected row visible without colour.
         marker = "\u25b6 " if index == self.cursor and part == 0 else "  "
-        return Strip([Segment(marker + fit(text, width - 2), style)]).adjust_cell_length(width, style)
+        return Strip([Segment(marker, row_style), *segments]).adjust_cell_length(width, row_style)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -1,0 +1,45 @@
+"""The search bar: a query line and what the query found (or why it could not run)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+
+class SearchInput(Input):
+    BINDINGS = [
+        Binding("escape", "clear_search", "Clear search", show=False),
+        Binding("ctrl+u", "clear_search", "Clear search", key_display="^u"),
+        Binding("enter", "to_results", "To results"),
+        Binding("down", "to_results", "To results", show=False),
+    ]
+
+    class Cleared(Message):
+        pass
+
+    class Done(Message):
+        pass
+
+    def action_clear_search(self) -> None:
+        self.value = ""
+        self.post_message(self.Cleared())
+
+    def action_to_results(self) -> None:
+        self.post_message(self.Done())
+
+
+class SearchBar(Vertical):
+    """Hidden until `/`; the status line shows the count, the query in force, or the error."""
+
+    def compose(self) -> ComposeResult:
+        yield SearchInput(placeholder="Search: words, \"phrase\", title:, tag:, prefix*, fuzzy~", id="search-input")
+        yield Static(id="search-status")
+
+    def set_status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#search-status", Static)
+        status.set_class(error, "-error")
+        status.update(Text(text))
