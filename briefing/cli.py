@@ -34,9 +34,8 @@ def _content_dir(value: str | None) -> Path:
 
 def _print_article(article: Article) -> None:
     print(article.title + (" (title derived from the text)" if article.title_derived else ""))
-    meta = [x for x in (article.source, article.date and article.date.isoformat()) if x]
-    if meta:
-        print(" | ".join(meta))
+    if article.byline:
+        print(" | ".join(article.byline))
     if article.key_points:
         print("\nKey points:")
         for point in article.key_points:
@@ -152,8 +151,23 @@ def cmd_read(args: argparse.Namespace) -> int:
     # Textual is imported only here: the other commands start fast without it.
     from briefing.tui.app import BriefingApp
 
-    BriefingApp(content).run()
+    BriefingApp(content, Path(args.index).expanduser() if args.index else None).run()
     return 0
+
+
+def content_options(parser: argparse.ArgumentParser) -> None:
+    """--content and --index, accepted before or after a command's name.
+
+    Suppressed defaults, so that a value given before the command is not
+    overwritten by the command's own default.
+    """
+    parser.add_argument(
+        "--content", metavar="DIR", default=argparse.SUPPRESS, help="folder of briefing files (default: ./content)"
+    )
+    parser.add_argument(
+        "--index", metavar="DIR", default=argparse.SUPPRESS,
+        help="index folder (default: $BRIEFING_INDEX_DIR, else one per content folder in the user cache)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,10 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'briefing COMMAND -h' for the options of a command.",
     )
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
-    parser.add_argument(
-        "--content", metavar="DIR", help="folder of briefing files (default: ./content)"
-    )
-    parser.set_defaults(handler=cmd_read)
+    content_options(parser)
+    parser.set_defaults(handler=cmd_read, content=None, index=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     parse = commands.add_parser(
@@ -177,13 +189,6 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("path", metavar="PATH", help="the file to parse")
     parse.add_argument("--json", action="store_true", help="print one JSON object")
     parse.set_defaults(handler=cmd_parse)
-
-    def content_options(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--content", metavar="DIR", help="folder of briefing files (default: ./content)")
-        sub.add_argument(
-            "--index", metavar="DIR",
-            help="index folder (default: $BRIEFING_INDEX_DIR, else one per content folder in the user cache)",
-        )
 
     index = commands.add_parser(
         "index",
@@ -215,8 +220,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not hasattr(args, "index"):
-        args.index = None
     try:
         return args.handler(args)
     except CommandError as exc:

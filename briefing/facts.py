@@ -136,7 +136,7 @@ _DATE_PATTERNS = [
 ]
 
 
-def _dates(sentence: Sentence) -> Iterable[tuple[int, str]]:
+def _dates(sentence: Sentence) -> Iterable[str]:
     taken: list[tuple[int, int]] = []
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(sentence.text):
@@ -145,7 +145,7 @@ def _dates(sentence: Sentence) -> Iterable[tuple[int, str]]:
             if any(s <= start < e or s < end <= e for s, e in taken):
                 continue
             taken.append((start, end))
-            yield start, m.group(group)
+            yield m.group(group)
 
 
 # Names --------------------------------------------------------------------
@@ -222,8 +222,8 @@ def _clean_name(name: str) -> str:
     return re.sub(r"['\u2019]s$", "", name)
 
 
-def _names(sentence: Sentence) -> Iterable[tuple[int, str, str]]:
-    """(offset, kind, text) for each name in the sentence."""
+def _names(sentence: Sentence) -> Iterable[tuple[str, str]]:
+    """(kind, text) for each name in the sentence."""
     text = sentence.text
     for m in _NAME.finditer(text):
         tokens = m.group(0).split()
@@ -245,7 +245,7 @@ def _names(sentence: Sentence) -> Iterable[tuple[int, str, str]]:
         acronym = _ACRONYM_AFTER.match(after)
         if acronym and kind == "organisation":
             name = f"{name} ({acronym.group(1)})"
-        yield start, kind, name
+        yield kind, name
 
 
 def _classify(tokens, name, before, after, at_start) -> tuple[str, str] | None:
@@ -313,9 +313,9 @@ def extract_facts(sentences: list[Sentence]) -> list[Fact]:
     for sentence in sentences:
         for phrase, attribution in _figures(sentence):
             add("figure", phrase, sentence, attribution)
-        for _, text in _dates(sentence):
+        for text in _dates(sentence):
             add("date", text, sentence)
-        for _, kind, name in _names(sentence):
+        for kind, name in _names(sentence):
             # "Assad" after "Bashar al-Assad" is the same person, whatever it looks like alone.
             if any(surname(p) == surname(name) for p in people):
                 continue

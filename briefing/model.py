@@ -94,6 +94,11 @@ class Article:
     def headings(self) -> list[str]:
         return [p.text for p in self.paragraphs if p.kind == "heading"]
 
+    @property
+    def byline(self) -> list[str]:
+        """Source and ISO date, where known."""
+        return [p for p in (self.source, self.date.isoformat() if self.date else None) if p]
+
     def anchor_text(self, anchor: Anchor) -> str:
         return self.paragraphs[anchor.paragraph].text[anchor.start : anchor.end]
 

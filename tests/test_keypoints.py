@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
-
 import pytest
 
 from briefing.evaluation import FACT_KINDS, evaluate, load_labels
 from briefing.parse import parse_file
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "data" / "eval" / "labels.yaml"
 
 

@@ -21,9 +21,13 @@ SEARCH_FIELDS = ["title", "body", "key_points"]
 # takes seconds.
 MAX_EXPANSION = 64
 MAX_QUERY_CHARS = 1000
+# The fields worth naming to a user who typed an unknown one.
+_QUERYABLE = ("title", "body", "key_points", "source", "tag", "date")
 
 _FIELD = re.compile(r"(?<![\w\"])([A-Za-z_]+):(?=\S)")
-_ALIASES = {"tag": "tags", "keypoints": "key_points", "kp": "key_points"}
+# Names users may type for a field: "tag:" reads better than "tags:".
+FIELD_ALIASES = {"tags": ["tag"], "key_points": ["keypoints", "kp"]}
+_ALIAS_OF = {alias: name for name, aliases in FIELD_ALIASES.items() for alias in aliases}
 _DATE_RANGE = re.compile(r"\bdate:(\d{4}-\d{2}-\d{2})?\.\.(\d{4}-\d{2}-\d{2})?")
 
 
@@ -53,7 +57,7 @@ def make_parser(schema) -> MultifieldParser:
     parser = MultifieldParser(SEARCH_FIELDS, schema, group=AndGroup)
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(GtLtPlugin())
-    parser.add_plugin(FieldAliasPlugin({"tags": ["tag"], "key_points": ["keypoints", "kp"]}))
+    parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     return parser
 
 
@@ -90,8 +94,8 @@ def parse_query(text: str, searcher: Searcher, schema) -> ParsedQuery:
         raise QueryError("unbalanced parentheses")
     outside_phrases = re.sub(r'"[^"]*"', " ", text)
     for name in _FIELD.findall(outside_phrases):
-        if _ALIASES.get(name, name) not in schema.names():
-            fields = "title, body, key_points, source, tag, date"
+        if _ALIAS_OF.get(name, name) not in schema.names():
+            fields = ", ".join(_QUERYABLE)
             raise QueryError(f"unknown field '{name}:' (fields: {fields})")
     parser = make_parser(schema)
     try:
@@ -105,5 +109,5 @@ def parse_query(text: str, searcher: Searcher, schema) -> ParsedQuery:
         t.decode("utf-8") if isinstance(t, bytes) else str(t)
         for fieldname, t in q.iter_all_terms()
         if fieldname in SEARCH_FIELDS
-    } if q is not wq.NullQuery else set()
+    }
     return ParsedQuery(text, q, terms)

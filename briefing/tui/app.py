@@ -221,8 +221,7 @@ class BriefingApp(App[None]):
             )
 
     def on_article_list_selected(self, message: ArticleList.Selected) -> None:
-        if self.query_one(ReadingPane).article is not message.article:
-            self.run_worker(self._show(message.article), exclusive=True, group="show")
+        self.run_worker(self._show(message.article), exclusive=True, group="show")
         self.query_one(ReadingPane).focus()
 
     async def _show(self, article: Article) -> None:

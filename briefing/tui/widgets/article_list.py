@@ -47,8 +47,7 @@ def lead_to_hit(parts: list[tuple[str, bool]], context: int = 12) -> list[tuple[
 
 def meta_line(article: Article) -> str:
     """The second line of a row: source and date, or the file name."""
-    parts = [p for p in (article.source, article.date and article.date.isoformat()) if p]
-    return " \u00b7 ".join(parts) if parts else article.path.name
+    return " \u00b7 ".join(article.byline) or article.path.name
 
 
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):

@@ -143,5 +143,4 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
 
     @staticmethod
     def details(article: Article) -> str:
-        parts = [article.source, article.date.isoformat() if article.date else None, article.path.name]
-        return " \u00b7 ".join(p for p in parts if p)
+        return " \u00b7 ".join([*article.byline, article.path.name])
