@@ -9,11 +9,14 @@ cannot be opened (left broken by a crash or a kill).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,6 +153,32 @@ class ContentIndex:
 
     # Updating
 
+    @contextlib.contextmanager
+    def _update_lock(self, wait: float):
+        """One updater at a time, from any process.
+
+        Whoosh's own writer lock lives inside the index folder, which a
+        rebuild deletes; this lock sits beside the folder, so two processes
+        can never both decide to create the index and remove each other's.
+        """
+        self.dir.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.dir.with_name(self.dir.name + ".lock"), "a") as handle:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise IndexBusy(
+                            "the index is being updated by another Briefing process; try again shortly"
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def update(
         self,
         rebuild: bool = False,
@@ -157,6 +186,12 @@ class ContentIndex:
         wait: float = WRITER_TIMEOUT,
     ) -> UpdateReport:
         """Bring the index in step with the files. Raises :class:`IndexBusy` when locked."""
+        with self._update_lock(wait):
+            return self._update(rebuild, progress, wait)
+
+    def _update(
+        self, rebuild: bool, progress: Callable[[int, int], None] | None, wait: float
+    ) -> UpdateReport:
         report = UpdateReport()
         ix = self._open_or_create(report, rebuild)
         with ix.searcher() as searcher:
