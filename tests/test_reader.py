@@ -288,3 +288,18 @@ async def test_new_file_in_the_folder_shows_up_without_restart(tmp_path, content
                 break
         titles = [a.title for a in app.query_one(ArticleList).articles]
         assert "Harbour reopens after storm" in titles
+
+
+async def test_keys_typed_straight_after_slash_reach_the_search_box(content_dir):
+    from textual import events
+
+    app = BriefingApp(content_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_index(pilot)
+        # One burst, as over a slow link or from a fast typist: no key waits for the last.
+        for key, char in [("slash", "/"), *[(c, c) for c in "Basel"], ("slash", "/")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert app.query_one(SearchInput).value == "Basel/"
+        assert [a.path.name[:3] for a in app.query_one(ArticleList).articles] == ["002"]

@@ -50,7 +50,9 @@ class BriefingApp(App[None]):
 
     BINDINGS = [
         Binding("q", "quit", "Quit"),
-        Binding("slash", "search", "Search", key_display="/"),
+        # A priority binding runs as the key arrives, before keys typed just
+        # after it are passed on: so those reach the search box, not the list.
+        Binding("slash", "search", "Search", key_display="/", priority=True),
         Binding("n", "hit(1)", "Next hit", show=False),
         Binding("N", "hit(-1)", "Previous hit", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -247,10 +249,17 @@ class BriefingApp(App[None]):
 
     # Searching
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In the search box "/" is just a character.
+        if action == "search" and isinstance(self.focused, SearchInput):
+            return False
+        return True
+
     def action_search(self) -> None:
-        bar = self.query_one(SearchBar)
-        bar.add_class("-active")
-        self.query_one(SearchInput).focus()
+        self.query_one(SearchBar).add_class("-active")
+        # Focus now, not after the next refresh as focus() does: keys typed
+        # straight after "/" are already queued and must reach the box.
+        self.screen.set_focus(self.query_one(SearchInput))
 
     def on_input_changed(self, event: SearchInput.Changed) -> None:
         if self._search_timer is not None:
