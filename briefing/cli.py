@@ -87,14 +87,18 @@ def _update_index(index, rebuild: bool = False, quiet: bool = False, lines: bool
     started = time.monotonic()
     shown = False
 
-    def progress(done: int, total: int) -> None:
+    def progress(done: int, total: int, committed: bool) -> None:
         nonlocal shown
+        elapsed = time.monotonic() - started
         if lines:
-            if done % 25 == 0:
-                print(f"progress {done}/{total}", file=sys.stderr, flush=True)
+            # "committed" tells the reader the list can be read again.
+            if committed or done % 25 == 0:
+                kind = "committed" if committed else "progress"
+                print(f"{kind} {done} {total} {elapsed:.3f}", file=sys.stderr, flush=True)
             return
-        if not quiet and time.monotonic() - started > 1.0 and (done % 50 == 0 or done == total - 1):
-            print(f"\rindexing {done + 1}/{total}", end="", file=sys.stderr, flush=True)
+        if not quiet and elapsed > 1.0 and (done % 50 == 0 or done == total):
+            rate = done / elapsed
+            print(f"\rindexing {done}/{total} ({rate:.0f} files/s)", end="", file=sys.stderr, flush=True)
             shown = True
 
     try:

@@ -1,25 +1,11 @@
-"""A content folder: which files are briefings, parsed and in reading order."""
+"""A content folder: which of its files are briefings."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.model import Article, UnreadableFile
-from briefing.parse import SUFFIXES, parse_file
-
-
-@dataclass(slots=True)
-class Library:
-    """The articles of one content folder and what went wrong reading it."""
-
-    root: Path
-    articles: list[Article] = field(default_factory=list)
-    # One line for each file that was skipped, naming it and why.
-    problems: list[str] = field(default_factory=list)
-    # Warnings about files that were read, with something left out or guessed.
-    warnings: list[str] = field(default_factory=list)
+from briefing.parse import SUFFIXES
 
 
 def find_files(root: Path) -> tuple[list[Path], list[str]]:
@@ -55,25 +41,3 @@ def find_files(root: Path) -> tuple[list[Path], list[str]]:
             found.append(path)
     # Folders named like articles ("x.txt/") are not files and never listed.
     return sorted(found), problems
-
-
-def reading_order(article: Article) -> tuple[bool, int, str]:
-    """Newest first where dates are known, then by file name."""
-    date = article.date
-    return (date is None, -date.toordinal() if date else 0, article.path.name)
-
-
-def load_library(root: Path) -> Library:
-    """Parse every briefing file below *root*. Unreadable files are reported, not fatal."""
-    library = Library(root=root)
-    paths, library.problems = find_files(root)
-    for path in paths:
-        try:
-            article = parse_file(path)
-        except UnreadableFile as exc:
-            library.problems.append(f"{exc}; skipped")
-            continue
-        library.warnings.extend(article.warnings)
-        library.articles.append(article)
-    library.articles.sort(key=reading_order)
-    return library

@@ -21,9 +21,12 @@ class Paragraph:
         return {"kind": self.kind, "text": self.text}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)
 class Anchor:
-    """A sentence in the body: character offsets into one paragraph's text."""
+    """A sentence in the body: character offsets into one paragraph's text.
+
+    Anchors sort in reading order.
+    """
 
     paragraph: int
     start: int
@@ -69,6 +72,11 @@ class Fact:
         return data
 
 
+def byline(source: str | None, date: dt.date | None) -> list[str]:
+    """Source and ISO date, where known."""
+    return [p for p in (source, date.isoformat() if date else None) if p]
+
+
 @dataclass(slots=True)
 class Article:
     """One parsed briefing file.
@@ -96,8 +104,7 @@ class Article:
 
     @property
     def byline(self) -> list[str]:
-        """Source and ISO date, where known."""
-        return [p for p in (self.source, self.date.isoformat() if self.date else None) if p]
+        return byline(self.source, self.date)
 
     def anchor_text(self, anchor: Anchor) -> str:
         return self.paragraphs[anchor.paragraph].text[anchor.start : anchor.end]
@@ -117,6 +124,35 @@ class Article:
             "truncated": self.truncated,
             "warnings": list(self.warnings),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the article list shows of one article, read from the catalogue, not the file."""
+
+    rel: str
+    path: Path
+    title: str
+    source: str | None = None
+    date: dt.date | None = None
+    tags: tuple[str, ...] = ()
+    digest: str = ""
+
+    @property
+    def byline(self) -> list[str]:
+        return byline(self.source, self.date)
+
+    @classmethod
+    def of(cls, article: Article, root: Path, digest: str = "") -> Entry:
+        return cls(
+            rel=article.path.relative_to(root).as_posix(),
+            path=article.path,
+            title=article.title,
+            source=article.source,
+            date=article.date,
+            tags=tuple(article.tags),
+            digest=digest,
+        )
 
 
 class UnreadableFile(Exception):

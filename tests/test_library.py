@@ -1,15 +1,24 @@
-"""Loading a content folder: order, skipped files and links."""
+"""Reading a content folder into the list: order, skipped files and links."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from briefing.library import load_library
+from briefing.search.catalogue import Snapshot
+from briefing.search.index import ContentIndex
+
+
+def load_library(folder: Path) -> Snapshot:
+    """The list as the reader gets it: indexed, then read from the catalogue."""
+    index = ContentIndex(folder, folder.parent / f"{folder.name}-index")
+    index.update()
+    return index.snapshot()
 
 
 def test_sample_folder_loads_every_file(content_dir):
     library = load_library(content_dir)
-    assert [a.path.name[:3] for a in library.articles] == ["000", "001", "002", "003", "004"]
+    assert [a.path.name[:3] for a in library.entries] == ["000", "001", "002", "003", "004"]
     assert library.problems == [] and library.warnings == []
 
 
@@ -18,7 +27,7 @@ def test_dated_articles_first_newest_first_then_by_name(write, tmp_path):
     write("a.txt", "Undated a\nText here. More.\n")
     write("old.md", "---\ndate: 2024-01-02\n---\nOld. Text.\n")
     write("new.md", "---\ndate: 2024-11-30\n---\nNew. Text.\n")
-    names = [a.path.name for a in load_library(tmp_path).articles]
+    names = [a.path.name for a in load_library(tmp_path).entries]
     assert names == ["new.md", "old.md", "a.txt", "b.txt"]
 
 
@@ -29,7 +38,7 @@ def test_broken_files_are_reported_and_the_rest_loads(write, tmp_path):
     write("notes.docx", b"ignored: not a briefing suffix")
     (tmp_path / "folder.txt").mkdir()
     library = load_library(tmp_path)
-    assert [a.path.name for a in library.articles] == ["good.txt"]
+    assert [a.path.name for a in library.entries] == ["good.txt"]
     assert len(library.problems) == 2
     assert any("empty.txt" in p for p in library.problems)
     assert any("binary.txt" in p for p in library.problems)
@@ -46,7 +55,7 @@ def test_links_outside_the_folder_and_loops_are_skipped(write, tmp_path):
     os.symlink(content / "loop.txt", content / "inside.txt")
     os.symlink(content / "real.txt", content / "alias.txt")
     library = load_library(content)
-    names = sorted(a.path.name for a in library.articles)
+    names = sorted(a.path.name for a in library.entries)
     assert names == ["alias.txt", "real.txt"]
     assert any("escape.txt" in p and "outside" in p for p in library.problems)
     assert any("loop.txt" in p for p in library.problems)

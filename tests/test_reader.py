@@ -224,7 +224,7 @@ async def test_typing_a_query_narrows_the_list_and_marks_hits(content_dir):
         await pilot.pause(0.4)
         await settle(pilot)
         articles = app.query_one(ArticleList)
-        assert sorted(a.path.name[:3] for a in articles.articles) == ["001", "003"]
+        assert sorted(a.path.name[:3] for a in articles.entries) == ["001", "003"]
         assert articles.border_title == "Results (2 of 5)"
         status = app.query_one("#search-status", Static).visual.plain
         assert status == "2 results for Hezbollah"
@@ -252,12 +252,12 @@ async def test_typing_a_query_narrows_the_list_and_marks_hits(content_dir):
         status_widget = app.query_one("#search-status", Static)
         assert "unbalanced quotes" in status_widget.visual.plain
         assert status_widget.has_class("-error")
-        assert len(articles.articles) == 2
+        assert len(articles.entries) == 2
 
         # ctrl+u clears the search and brings the whole list back.
         await pilot.press("ctrl+u")
         await settle(pilot)
-        assert len(articles.articles) == 5
+        assert len(articles.entries) == 5
         assert articles.border_title == "Articles (5)"
         assert reader.hits == []
 
@@ -284,9 +284,9 @@ async def test_new_file_in_the_folder_shows_up_without_restart(tmp_path, content
         (tmp_path / "zz_new.txt").write_text("Harbour reopens after storm\nThe harbour reopened on Monday. Ferries resumed.\n")
         for _ in range(80):
             await pilot.pause(0.1)
-            if len(app.query_one(ArticleList).articles) == 6:
+            if len(app.query_one(ArticleList).entries) == 6:
                 break
-        titles = [a.title for a in app.query_one(ArticleList).articles]
+        titles = [a.title for a in app.query_one(ArticleList).entries]
         assert "Harbour reopens after storm" in titles
 
 
@@ -302,4 +302,90 @@ async def test_keys_typed_straight_after_slash_reach_the_search_box(content_dir)
         await pilot.pause(0.5)
         await settle(pilot)
         assert app.query_one(SearchInput).value == "Basel/"
-        assert [a.path.name[:3] for a in app.query_one(ArticleList).articles] == ["002"]
+        assert [a.path.name[:3] for a in app.query_one(ArticleList).entries] == ["002"]
+
+
+async def test_the_list_comes_from_the_index_and_only_the_opened_article_is_read(tmp_path, content_dir, monkeypatch):
+    import shutil
+
+    import briefing.article_cache as cache_module
+    from briefing.search.index import ContentIndex
+
+    content = tmp_path / "content"
+    shutil.copytree(content_dir, content)
+    ContentIndex(content).update()
+    parsed: list[str] = []
+    real = cache_module.parse_file
+    monkeypatch.setattr(cache_module, "parse_file", lambda path: parsed.append(path.name) or real(path))
+    app = BriefingApp(content)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert len(app.query_one(ArticleList).entries) == 5
+        assert parsed == [app.query_one(ArticleList).current.path.name]
+        # Going back to an article already read does not read it again.
+        await pilot.press("j")
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        assert len(parsed) == 2
+
+
+def dated_folder(write) -> None:
+    for name, title, source, date in [
+        ("a.md", "Bread prices climb in Homs", "AFP", "2024-11-28"),
+        ("b.md", "Aid convoy reaches Idlib", "Reuters", "2024-12-01"),
+        ("c.md", "Water shortages in Aleppo", "BBC", "2024-11-30"),
+    ]:
+        write(name, f"---\ntitle: {title}\nsource: {source}\ndate: {date}\n---\n{title} in Syria, officials said. Aleppo traders agreed.\n")
+
+
+async def test_o_cycles_the_order_of_the_list_and_of_results(write, tmp_path):
+    dated_folder(write)
+    app = BriefingApp(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        articles = app.query_one(ArticleList)
+
+        def names() -> list[str]:
+            return [e.rel for e in articles.entries]
+
+        assert names() == ["b.md", "c.md", "a.md"]  # newest first
+        assert articles.border_title == "Articles (3)"
+        await pilot.press("o")
+        assert articles.border_title == "Articles (3) \u00b7 source"
+        assert names() == ["a.md", "c.md", "b.md"]  # AFP, BBC, Reuters
+        await pilot.press("o")
+        assert articles.border_title == "Articles (3) \u00b7 title"
+        assert names() == ["b.md", "a.md", "c.md"]
+        await pilot.press("o")
+        assert names() == ["b.md", "c.md", "a.md"]
+        assert articles.border_title == "Articles (3)"
+
+        await pilot.press("slash", *"Aleppo OR Homs", "enter")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        relevance = names()
+        assert relevance[0] == "a.md"  # "Homs" is in its title
+        await pilot.press("o")
+        assert articles.border_title == "Results (3 of 3) \u00b7 date"
+        assert names() == ["b.md", "c.md", "a.md"]
+
+
+async def test_a_file_removed_after_listing_says_so_when_opened(tmp_path, content_dir):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(content_dir, content)
+    app = BriefingApp(content)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        victim = app.query_one(ArticleList).entries[1]
+        victim.path.unlink()
+        await pilot.press("j")
+        await settle(pilot)
+        text = app.query_one(ReadingPane).query_one(".placeholder", Static).visual.plain
+        assert victim.path.name in text and "can no longer be read" in text
+        # The rest keeps working.
+        await pilot.press("j")
+        await settle(pilot)
+        assert shown_title(app).startswith("Rebels Storm Aleppo")

@@ -156,13 +156,28 @@ def test_version_change_and_broken_index_are_rebuilt(tmp_path, content_dir):
 
 
 def test_a_second_writer_waits_or_says_busy(tmp_path, content_dir):
-    index = ContentIndex(content_dir, tmp_path / "i")
+    content = tmp_path / "c"
+    shutil.copytree(content_dir, content)
+    index = ContentIndex(content, tmp_path / "i")
     index.update()
-    ix = index.open()
-    holder = ix.writer()
+    (content / "new.txt").write_text("New Title\n\nA new article about Aleppo.")
+    holder = index.open().writer()
     try:
         with pytest.raises(IndexBusy, match="another Briefing process"):
-            ContentIndex(content_dir, tmp_path / "i").update(wait=0.2)
+            ContentIndex(content, tmp_path / "i").update(wait=0.2)
+    finally:
+        holder.cancel()
+    # Once the other writer is done, the new file goes in.
+    assert ContentIndex(content, tmp_path / "i").update().added == ["new.txt"]
+
+
+def test_an_unchanged_folder_needs_no_writer(tmp_path, content_dir):
+    index = ContentIndex(content_dir, tmp_path / "i")
+    index.update()
+    holder = index.open().writer()
+    try:
+        # Nothing to write, so another process holding the writer is no obstacle.
+        assert index.update(wait=0.2).unchanged == 5
     finally:
         holder.cancel()
 
@@ -231,3 +246,22 @@ def test_search_cli_json_exit_codes(tmp_path, content_dir):
     assert none.returncode == 0 and json.loads(none.stdout) == []
     bad = run('"open quote', "--json")
     assert bad.returncode == 2 and "unbalanced quotes" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("Hezb", {"001", "003"}), ("title:Alep", {"001", "002", "004"}), ("Iranian consu", {"000"})],
+)
+def test_a_word_still_being_typed_matches_as_a_prefix(engine, typed, expected):
+    results = engine.search_as_typed(typed)
+    assert expected <= set(paths(results))
+    assert results.query.text == typed + "*"
+
+
+def test_a_finished_word_is_not_completed(engine):
+    # The space says the word is complete: no results, and a suggestion instead.
+    results = engine.search_as_typed("Alepo ")
+    assert results.hits == [] and results.suggestion == "aleppo"
+    # An open phrase is not completed into a prefix: it is reported as unfinished.
+    with pytest.raises(QueryError, match="unbalanced quotes"):
+        engine.search_as_typed('"Hezb')

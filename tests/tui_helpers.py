@@ -7,8 +7,12 @@ from textual.pilot import Pilot
 from briefing.tui.widgets.article_list import ArticleList
 
 
-async def settle(pilot: Pilot) -> None:
-    """Wait until the content is loaded and the panes have followed the list."""
+async def settle(pilot: Pilot, timeout: float = 30.0) -> None:
+    """Wait until the index is up to date and the panes have followed the list."""
+    waited = 0.0
+    while pilot.app.index_state == "waiting" and waited < timeout:
+        await pilot.pause(0.05)
+        waited += 0.05
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(0.2)
     await pilot.app.workers.wait_for_complete()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from whoosh import highlight
@@ -13,6 +14,11 @@ from briefing.search.query import ParsedQuery, QueryError, parse_query
 # Hits are marked with control characters, which cleaned article text never holds.
 HIT_START = "\x02"
 HIT_END = "\x03"
+
+
+# A last word being typed: after a space, "(" or a field's ":", two letters at least.
+_LAST_WORD = re.compile(r"(?:^|[\s(:])([^\W\d_][\w'-]+)$")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 
 
 class _Marker(highlight.Formatter):
@@ -84,6 +90,12 @@ class Engine:
             self._searcher.close()
             self._searcher = None
 
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     def search(self, text: str, limit: int | None = 50, by_date: bool = False) -> Results:
         """Ranked (BM25F) or newest-first results. Raises :class:`QueryError`."""
         searcher = self.searcher
@@ -102,6 +114,25 @@ class Engine:
         if not results.hits:
             results.suggestion = self.suggest(parsed)
         return results
+
+    def search_as_typed(self, text: str, limit: int | None = 50) -> Results:
+        """As :meth:`search`, for a query still being typed.
+
+        When the query as written finds nothing and ends in a word (no space
+        after it yet), that word may be unfinished: it is tried as a prefix,
+        so "Hezb" already lists the Hezbollah articles.
+        """
+        results = self.search(text, limit)
+        if results.hits:
+            return results
+        match = _LAST_WORD.search(text)
+        if not match or match.group(1).upper() in _OPERATORS:
+            return results
+        try:
+            completed = self.search(text + "*", limit)
+        except QueryError:
+            return results
+        return completed if completed.hits else results
 
     def suggest(self, parsed: ParsedQuery) -> str | None:
         """A corrected query from the index's own words, when one differs."""

@@ -24,15 +24,17 @@ from pathlib import Path
 import whoosh
 from whoosh import index as windex
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 from whoosh.index import LockError
 
 from briefing.decode import MAX_BYTES, decode_bytes
 from briefing.library import find_files
 from briefing.model import Article, UnreadableFile
 from briefing.parse import parse_text
+from briefing.search.catalogue import FILE_NAME as CATALOGUE_FILE
+from briefing.search.catalogue import CatalogueWriter, Known, Snapshot, read_catalogue
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_FILE = "briefing-index.json"
 INDEX_NAME = "articles"
 WRITER_TIMEOUT = 5.0
@@ -49,9 +51,6 @@ def make_schema() -> Schema:
         source=KEYWORD(lowercase=True, stored=True, commas=False, scorable=True),
         tags=KEYWORD(lowercase=True, commas=True, stored=True, scorable=True),
         date=DATETIME(stored=True, sortable=True),
-        size=STORED(),
-        mtime=STORED(),
-        digest=STORED(),
     )
 
 
@@ -125,15 +124,17 @@ class ContentIndex:
             raise windex.EmptyIndexError(problem)
         return windex.open_dir(str(self.dir), indexname=INDEX_NAME)
 
-    def _create(self) -> windex.Index:
+    def _create(self) -> tuple[windex.Index, CatalogueWriter]:
         if self.dir.exists():
             shutil.rmtree(self.dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         ix = windex.create_in(str(self.dir), make_schema(), indexname=INDEX_NAME)
+        catalogue = CatalogueWriter(self.dir)
+        # Written last: its presence says the folder is complete.
         (self.dir / META_FILE).write_text(json.dumps(_meta()))
-        return ix
+        return ix, catalogue
 
-    def _open_or_create(self, report: UpdateReport, rebuild: bool) -> windex.Index:
+    def _open_or_create(self, report: UpdateReport, rebuild: bool) -> tuple[windex.Index, CatalogueWriter]:
         if rebuild:
             report.rebuilt = "rebuild requested"
             return self._create()
@@ -144,12 +145,20 @@ class ContentIndex:
             # A crash can leave segments that open but fail to read.
             with ix.searcher() as searcher:
                 searcher.doc_count()
-            return ix
+            if not (self.dir / CATALOGUE_FILE).exists():
+                raise FileNotFoundError("the catalogue is missing")
+            catalogue = CatalogueWriter(self.dir)
+            catalogue.known()
+            return ix, catalogue
         except LockError:
             raise
         except Exception as exc:  # any failure to read means: build it again
             report.rebuilt = f"the index could not be read ({type(exc).__name__}: {exc}); rebuilt from the content"
             return self._create()
+
+    def snapshot(self) -> Snapshot | None:
+        """The article list as last indexed, without reading the files; None before the first build."""
+        return read_catalogue(self.dir, self.content)
 
     # Updating
 
@@ -182,84 +191,146 @@ class ContentIndex:
     def update(
         self,
         rebuild: bool = False,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Callable[[int, int, bool], None] | None = None,
         wait: float = WRITER_TIMEOUT,
     ) -> UpdateReport:
-        """Bring the index in step with the files. Raises :class:`IndexBusy` when locked."""
-        with self._update_lock(wait):
-            return self._update(rebuild, progress, wait)
+        """Bring the index in step with the files. Raises :class:`IndexBusy` when locked.
 
-    def _update(
-        self, rebuild: bool, progress: Callable[[int, int], None] | None, wait: float
-    ) -> UpdateReport:
-        report = UpdateReport()
-        ix = self._open_or_create(report, rebuild)
-        with ix.searcher() as searcher:
-            known = {f["path"]: f for f in searcher.all_stored_fields()}
+        *progress* is told ``(done, total, committed)``; ``committed`` is true
+        when the articles so far have been written and can be listed.
+        """
+        with self._update_lock(wait):
+            report = UpdateReport()
+            ix, catalogue = self._open_or_create(report, rebuild)
+            try:
+                _Update(self.content, ix, catalogue, report, progress, wait).run()
+            finally:
+                catalogue.close()
+            return report
+
+
+class _Update:
+    """One pass over the content folder, committing in growing batches.
+
+    A first build of a large folder commits early and then less often, so
+    the reader can list the first articles within a second or two, and a
+    killed build keeps what it had committed.
+    """
+
+    FIRST_BATCH = 100
+    MAX_BATCH = 5000
+
+    def __init__(self, content, ix, catalogue, report, progress, wait) -> None:
+        self.content = content
+        self.ix = ix
+        self.catalogue = catalogue
+        self.report = report
+        self.progress = progress
+        self.wait = wait
+        self.batch = self.FIRST_BATCH
+        self.writer = None
+        self.written = 0  # documents given to the current writer
+
+    def _writer(self):
+        if self.writer is None:
+            try:
+                self.writer = self.ix.writer(timeout=self.wait)
+            except LockError:
+                raise IndexBusy(
+                    "the index is being updated by another Briefing process; try again shortly"
+                ) from None
+        return self.writer
+
+    def _commit(self) -> None:
+        """Whoosh first, then the catalogue: the catalogue never claims more than the index holds."""
+        if self.writer is not None:
+            if self.written or self.report.rebuilt:
+                self.writer.commit()
+            else:
+                self.writer.cancel()
+            self.writer = None
+            self.written = 0
+        self.catalogue.flush()
+
+    def run(self) -> None:
+        report = self.report
+        known = self.catalogue.known()
         paths, problems = find_files(self.content)
         report.skipped.extend(problems)
-
-        try:
-            writer = ix.writer(timeout=wait)
-        except LockError:
-            raise IndexBusy(
-                "the index is being updated by another Briefing process; try again shortly"
-            ) from None
+        self.catalogue.forget_unstated()
+        for line in problems:
+            self.catalogue.skip(line.split(": ", 1)[0], line)
         try:
             seen: set[str] = set()
             for n, path in enumerate(paths):
-                if progress:
-                    progress(n, len(paths))
                 rel = path.relative_to(self.content).as_posix()
                 seen.add(rel)
-                self._update_file(writer, path, rel, known.get(rel), report)
+                self._file(path, rel, known.get(rel))
+                if self.written >= self.batch:
+                    self._commit()
+                    self.batch = min(self.batch * 2, self.MAX_BATCH)
+                    if self.progress:
+                        self.progress(n + 1, len(paths), True)
+                elif self.progress:
+                    self.progress(n + 1, len(paths), False)
             for rel in sorted(set(known) - seen):
-                writer.delete_by_term("path", rel)
-                report.removed.append(rel)
-            if report.changed or report.rebuilt:
-                writer.commit()
-            else:
-                writer.cancel()
+                if known[rel].digest is not None:
+                    self._writer().delete_by_term("path", rel)
+                    self.written += 1
+                    report.removed.append(rel)
+                self.catalogue.remove(rel)
+            self._commit()
+            if self.progress:
+                self.progress(len(paths), len(paths), True)
         except BaseException:
-            writer.cancel()
+            if self.writer is not None:
+                self.writer.cancel()
+            self.catalogue.discard()
             raise
-        return report
 
-    def _update_file(self, writer, path: Path, rel: str, stored: dict | None, report: UpdateReport) -> None:
+    def _file(self, path: Path, rel: str, known: Known | None) -> None:
+        report = self.report
         try:
             stat = path.stat()
         except OSError as exc:
             report.skipped.append(f"{rel}: cannot be read ({exc.strerror})")
             return
-        if stored and stored.get("size") == stat.st_size and stored.get("mtime") == stat.st_mtime_ns:
-            report.unchanged += 1
+        if known and known.size == stat.st_size and known.mtime == stat.st_mtime_ns:
+            if known.reason:
+                report.skipped.append(known.reason)
+            else:
+                report.unchanged += 1
             return
         try:
             if stat.st_size > MAX_BYTES:
-                raise UnreadableFile(f"{rel}: too large")
+                raise UnreadableFile(f"{rel}: too large ({stat.st_size // 2**20} MiB; the limit is {MAX_BYTES // 2**20} MiB)")
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
-            if stored and stored.get("digest") == digest:
-                # Touched but not changed: record the new times, skip parsing.
-                writer.update_document(**{**stored, "mtime": stat.st_mtime_ns})
+            if known and known.digest == digest:
+                # Touched but not changed: remember the new time, skip parsing.
+                self.catalogue.touch(rel, stat.st_mtime_ns)
                 report.unchanged += 1
                 return
             text, warnings = decode_bytes(data, rel)
             article = parse_text(text, path, warnings)
         except UnreadableFile as exc:
             report.skipped.append(f"{exc}")
-            if stored:
-                writer.delete_by_term("path", rel)
+            if known and known.digest is not None:
+                self._writer().delete_by_term("path", rel)
+                self.written += 1
                 report.removed.append(rel)
+            self.catalogue.skip(rel, str(exc), stat.st_size, stat.st_mtime_ns)
             return
         except OSError as exc:
             report.skipped.append(f"{rel}: cannot be read ({exc.strerror})")
             return
-        writer.update_document(**document(article, rel, stat.st_size, stat.st_mtime_ns, digest))
-        (report.updated if stored else report.added).append(rel)
+        self._writer().update_document(**document(article, rel))
+        self.written += 1
+        self.catalogue.put(article, rel, stat.st_size, stat.st_mtime_ns, digest)
+        (report.updated if known and known.digest is not None else report.added).append(rel)
 
 
-def document(article: Article, rel: str, size: int, mtime: int, digest: str) -> dict[str, object]:
+def document(article: Article, rel: str) -> dict[str, object]:
     date = dt.datetime.combine(article.date, dt.time()) if article.date else None
     fields: dict[str, object] = {
         "id": article_id(rel),
@@ -269,9 +340,6 @@ def document(article: Article, rel: str, size: int, mtime: int, digest: str) -> 
         "key_points": "\n".join(k.text for k in article.key_points if k.origin == "given"),
         "source": article.source or "",
         "tags": ",".join(article.tags),
-        "size": size,
-        "mtime": mtime,
-        "digest": digest,
     }
     if date is not None:
         fields["date"] = date

@@ -5,20 +5,24 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from textual import work
+from textual.worker import get_current_worker
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from briefing.library import Library, find_files, load_library
-from briefing.model import Anchor, Article
+from briefing.library import find_files
+from briefing.model import Anchor, Article, Entry
+from briefing.search.catalogue import ORDERS, Snapshot
 from briefing.search.engine import Engine, QueryError, Results
 from briefing.search.highlight import term_spans
 from briefing.search.index import ContentIndex
+from briefing.article_cache import ArticleCache
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.widgets.article_list import ArticleList
 from briefing.tui.widgets.key_points import KeyPointsPanel
@@ -33,6 +37,17 @@ SEARCH_DELAY = 0.15
 # How often the content folder is checked for new, changed or removed files.
 POLL_INTERVAL = 3.0
 MAX_PROBLEMS_SHOWN = 5
+LIST_ORDERS = ("date", "source", "title")
+RESULT_ORDERS = ("relevance", *LIST_ORDERS)
+
+
+def _order_note(order: str, options: tuple[str, ...]) -> str:
+    """Said in the list's title only when the order is not the usual one."""
+    return "" if order == options[0] else f" \u00b7 {order}"
+
+
+def _next(options: tuple[str, ...], current: str) -> str:
+    return options[(options.index(current) + 1) % len(options)]
 
 
 class BriefingApp(App[None]):
@@ -55,6 +70,7 @@ class BriefingApp(App[None]):
         Binding("slash", "search", "Search", key_display="/", priority=True),
         Binding("n", "hit(1)", "Next hit", show=False),
         Binding("N", "hit(-1)", "Previous hit", show=False),
+        Binding("o", "cycle_order", "Order", tooltip="Cycle the list's order: date, source, title (and relevance for results)"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("tab", "focus_next", "Next pane", show=False),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
@@ -68,7 +84,18 @@ class BriefingApp(App[None]):
         super().__init__()
         self.content = content
         self.index = ContentIndex(content, index_dir)
-        self.library: Library | None = None
+        self.snapshot: Snapshot | None = None
+        self.by_rel: dict[str, Entry] = {}
+        self.articles = ArticleCache()
+        # The article the reading pane shows, by path in the folder.
+        self.shown: str | None = None
+        self.list_order = LIST_ORDERS[0]
+        self.result_order = RESULT_ORDERS[0]
+        self._reported: set[str] = set()
+        self._indexing = False
+        self._scan_cost = 0.0
+        # "waiting" until the first update of the index ends, then "ready" or "failed".
+        self.index_state = "waiting"
         self.engine: Engine | None = None
         self._engine_lock = threading.Lock()
         self.results: Results | None = None
@@ -91,58 +118,75 @@ class BriefingApp(App[None]):
         self.query_one("#reader").border_title = "Reading"
         self.query_one("#keypoints").border_title = "Key points"
         self.query_one(ArticleList).focus()
-        self.load_content()
+        self.read_catalogue()
+        # The check for changed files waits until the first screen is drawn.
+        self.call_after_refresh(self.update_index)
 
-    # Loading
+    # Loading the list
 
-    @work(thread=True, exclusive=True, group="load")
-    def load_content(self, quiet: bool = False) -> None:
-        self._signature = folder_signature(self.content)
-        library = load_library(self.content)
-        self.call_from_thread(self._library_loaded, library, quiet)
-        self.update_index()
+    @work(thread=True, exclusive=True, group="catalogue")
+    def read_catalogue(self) -> None:
+        snapshot = self.index.snapshot()
+        self.call_from_thread(self._catalogue_read, snapshot)
 
-    async def _library_loaded(self, library: Library, quiet: bool = False) -> None:
-        self.library = library
+    def _catalogue_read(self, snapshot: Snapshot | None) -> None:
+        if snapshot is None:
+            # No index yet: the first build is running and fills the list as it commits.
+            self.query_one(ArticleList).set_entries([], f"Indexing {self.content}\u2026")
+            return
+        self.snapshot = snapshot
+        self.by_rel = {e.rel: e for e in snapshot.entries}
         self._refresh_list()
-        if not quiet:
-            self._report_problems(library)
-            self.set_interval(POLL_INTERVAL, self.check_folder)
-        if not library.articles:
-            await self.query_one(ReadingPane).show(
-                None, f"No briefing files (.txt, .md) were found in {self.content}."
-            )
-            self.query_one(KeyPointsPanel).show(None)
+        self._report_problems(snapshot)
 
     def _refresh_list(self) -> None:
-        """Show the whole library, or the results of the query in force."""
-        if self.library is None:
+        """Show the whole library, or the results of the query in force, in the chosen order."""
+        if self.snapshot is None:
             return
         articles = self.query_one(ArticleList)
-        library = self.library.articles
+        library = self.snapshot.entries
         if self.results is None:
-            articles.border_title = f"Articles ({len(library)})"
-            articles.set_articles(library, f"No briefings in {self.content}")
+            order = self.list_order
+            shown = library if order == "date" else sorted(library, key=ORDERS[order])
+            articles.border_title = f"Articles ({len(library)})" + _order_note(order, LIST_ORDERS)
+            articles.set_entries(shown, f"No briefings in {self.content}")
             return
-        by_rel = {a.path.relative_to(self.content).as_posix(): a for a in library}
-        shown = [(by_rel[h.path], h) for h in self.results.hits if h.path in by_rel]
-        articles.border_title = f"Results ({len(shown)} of {len(library)})"
-        articles.set_articles(
-            [a for a, _ in shown],
+        pairs = [(self.by_rel[h.path], h) for h in self.results.hits if h.path in self.by_rel]
+        order = self.result_order
+        if order != "relevance":
+            pairs.sort(key=lambda pair: ORDERS[order](pair[0]))
+        articles.border_title = f"Results ({len(pairs)} of {len(library)})" + _order_note(order, RESULT_ORDERS)
+        articles.set_entries(
+            [e for e, _ in pairs],
             "No articles match the search.",
-            {a.path: h.snippet_parts for a, h in shown},
+            {e.rel: h.snippet_parts for e, h in pairs},
         )
+
+    def action_cycle_order(self) -> None:
+        if self.results is None:
+            self.list_order = _next(LIST_ORDERS, self.list_order)
+        else:
+            self.result_order = _next(RESULT_ORDERS, self.result_order)
+        self._refresh_list()
 
     # Keeping up with the folder and the index
 
     @work(thread=True, exclusive=True, group="index")
     def update_index(self) -> None:
-        """Bring the index up to date in a separate process, then open it for searching.
+        """Bring the index up to date in a separate process, re-reading the list as it commits.
 
         A separate process, because Whoosh's writer may fork and this process
         has threads; and because a killed build must not take the reader with it.
         """
-        self.call_from_thread(self._set_index_status, "Indexing\u2026")
+        self._indexing = True
+        try:
+            self._signature = folder_signature(self.content)
+            self._run_indexer()
+        finally:
+            self._indexing = False
+            self.call_from_thread(self._schedule_poll)
+
+    def _run_indexer(self) -> None:
         command = [sys.executable, "-m", "briefing", "index", "--progress-lines",
                    "--content", str(self.content), "--index", str(self.index.dir)]
         errors: list[str] = []
@@ -152,8 +196,15 @@ class BriefingApp(App[None]):
             ) as proc:
                 assert proc.stderr is not None
                 for line in proc.stderr:
-                    if line.startswith("progress "):
-                        self.call_from_thread(self._set_index_status, f"Indexing {line.split()[1]}")
+                    kind, _, rest = line.partition(" ")
+                    if kind in ("progress", "committed"):
+                        done, total, elapsed = rest.split()
+                        if done != total:
+                            rate = int(done) / max(float(elapsed), 1e-3)
+                            status = f"Indexing {done}/{total} ({rate:.0f}/s)"
+                            self.call_from_thread(self._set_index_status, status)
+                        if kind == "committed":
+                            self.call_from_thread(self._catalogue_read, self.index.snapshot())
                     else:
                         errors.append(line.strip())
                 proc.wait()
@@ -173,37 +224,59 @@ class BriefingApp(App[None]):
                 self.engine.close()
             self.engine = Engine(ix)
         rebuilt = [line for line in errors if "rebuilt" in line]
-        self.call_from_thread(self._index_ready, rebuilt)
+        self.call_from_thread(self._index_ready, rebuilt, self.index.snapshot())
 
     def _set_index_status(self, text: str) -> None:
         self.query_one(ReadingPane).border_subtitle = text
 
     def _index_failed(self, reason: str) -> None:
+        self.index_state = "failed"
         self._set_index_status("Search unavailable")
         self.notify(f"Search is unavailable: {reason}", severity="error", timeout=10, markup=False)
 
-    def _index_ready(self, messages: list[str]) -> None:
+    async def _index_ready(self, messages: list[str], snapshot: Snapshot | None) -> None:
+        self.index_state = "ready"
         self._set_index_status("")
         for message in messages:
             self.notify(message, severity="warning", markup=False)
+        self._catalogue_read(snapshot)
+        if self.snapshot is not None and not self.snapshot.entries:
+            await self.query_one(ReadingPane).show(
+                None, f"No briefing files (.txt, .md) were found in {self.content}."
+            )
+            self.query_one(KeyPointsPanel).show(None)
         query = self.query_one(SearchInput).value
         if query.strip():
             self.run_search(query)
 
+    def _schedule_poll(self) -> None:
+        # A scan of a large folder is not free: poll less often the longer it takes.
+        self.set_timer(max(POLL_INTERVAL, self._scan_cost * 20), self.check_folder)
+
     @work(thread=True, exclusive=True, group="poll")
     def check_folder(self) -> None:
+        if self._indexing:
+            return  # the update in progress reschedules the poll
+        started = time.monotonic()
         signature = folder_signature(self.content)
+        self._scan_cost = time.monotonic() - started
         if signature != self._signature:
-            self.call_from_thread(self.load_content, True)
+            self.call_from_thread(self.update_index)
+        else:
+            self.call_from_thread(self._schedule_poll)
 
-    def _report_problems(self, library: Library) -> None:
-        lines = library.problems + library.warnings
+    def _report_problems(self, snapshot: Snapshot) -> None:
+        """Tell of skipped files and warnings once each, not at every refresh."""
+        problems = [p for p in snapshot.problems if p not in self._reported]
+        warnings = [w for w in snapshot.warnings if w not in self._reported]
+        self._reported.update(problems, warnings)
+        lines = problems + warnings
         if not lines:
             return
         shown = lines[:MAX_PROBLEMS_SHOWN]
         if len(lines) > len(shown):
             shown.append(f"\u2026and {len(lines) - len(shown)} more")
-        title = f"{len(library.problems)} file(s) skipped" if library.problems else "Warnings"
+        title = f"{len(problems)} file(s) skipped" if problems else "Warnings"
         # File names are untrusted text: never read as markup.
         self.notify("\n".join(shown), title=title, severity="warning", timeout=10, markup=False)
 
@@ -212,26 +285,32 @@ class BriefingApp(App[None]):
     def on_article_list_highlighted(self, message: ArticleList.Highlighted) -> None:
         if self._follow_timer is not None:
             self._follow_timer.stop()
-        article = message.article
-        if self.query_one(ReadingPane).article is None:
+        entry = message.entry
+        if self.shown is None:
             self._follow_timer = None
-            self.run_worker(self._show(article), exclusive=True, group="show")
+            self.open_entry(entry)
         else:
-            self._follow_timer = self.set_timer(
-                FOLLOW_DELAY,
-                lambda: self.run_worker(self._show(article), exclusive=True, group="show"),
-            )
+            self._follow_timer = self.set_timer(FOLLOW_DELAY, lambda: self.open_entry(entry))
 
     def on_article_list_selected(self, message: ArticleList.Selected) -> None:
-        self.run_worker(self._show(message.article), exclusive=True, group="show")
+        self.open_entry(message.entry)
         self.query_one(ReadingPane).focus()
 
-    async def _show(self, article: Article) -> None:
-        reader = self.query_one(ReadingPane)
-        if reader.article is article:
+    @work(thread=True, exclusive=True, group="show")
+    def open_entry(self, entry: Entry) -> None:
+        """Read and parse the article now it is wanted; the list never needs the file."""
+        if self.shown == entry.rel:
             return
+        article, problem = self.articles.get(entry.path)
+        if get_current_worker().is_cancelled:
+            return
+        self.call_from_thread(self._show_article, entry, article, problem)
+
+    async def _show_article(self, entry: Entry, article: Article | None, problem: str | None) -> None:
+        self.shown = entry.rel
+        reader = self.query_one(ReadingPane)
         reader.border_title = "Reading"
-        await reader.show(article)
+        await reader.show(article, f"{problem}\n\nThe list is brought up to date at the next check of the folder.")
         self.query_one(KeyPointsPanel).show(article)
         self._mark_hits()
 
@@ -291,7 +370,7 @@ class BriefingApp(App[None]):
                 self.call_from_thread(self._search_status, "The index is being built; results follow.", False)
                 return
             try:
-                results = engine.search(query, limit=None)
+                results = engine.search_as_typed(query, limit=None)
             except QueryError as exc:
                 # The last good results stay on screen.
                 self.call_from_thread(self._search_status, f"{exc}", True)

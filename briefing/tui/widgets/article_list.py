@@ -8,8 +8,6 @@ the line API keeps the first frame and every key press cheap at any length.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
-
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
@@ -21,7 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from briefing.model import Article
+from briefing.model import Entry
 
 ROW_HEIGHT = 2
 
@@ -45,9 +43,9 @@ def lead_to_hit(parts: list[tuple[str, bool]], context: int = 12) -> list[tuple[
     return [("\u2026" + head, False), *parts[1:]]
 
 
-def meta_line(article: Article) -> str:
-    """The second line of a row: source and date, or the file name."""
-    return " \u00b7 ".join(article.byline) or article.path.name
+def meta_line(entry: Entry) -> str:
+    """The second line of a row: source and date, or the file's path."""
+    return " \u00b7 ".join(entry.byline) or entry.rel
 
 
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -76,53 +74,53 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     class Highlighted(Message):
         """The highlighted article changed."""
 
-        def __init__(self, index: int, article: Article) -> None:
+        def __init__(self, index: int, entry: Entry) -> None:
             super().__init__()
             self.index = index
-            self.article = article
+            self.entry = entry
 
     class Selected(Message):
         """The highlighted article was opened with enter or a click."""
 
-        def __init__(self, index: int, article: Article) -> None:
+        def __init__(self, index: int, entry: Entry) -> None:
             super().__init__()
             self.index = index
-            self.article = article
+            self.entry = entry
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._articles: Sequence[Article] = ()
+        self._entries: Sequence[Entry] = ()
         # Search snippets by article path, shown on a row's second line.
-        self._snippets: dict[Path, list[tuple[str, bool]]] = {}
+        self._snippets: dict[str, list[tuple[str, bool]]] = {}
         self.empty_message = "Loading\u2026"
 
     @property
-    def articles(self) -> Sequence[Article]:
-        return self._articles
+    def entries(self) -> Sequence[Entry]:
+        return self._entries
 
     @property
-    def current(self) -> Article | None:
-        if 0 <= self.cursor < len(self._articles):
-            return self._articles[self.cursor]
+    def current(self) -> Entry | None:
+        if 0 <= self.cursor < len(self._entries):
+            return self._entries[self.cursor]
         return None
 
-    def set_articles(
+    def set_entries(
         self,
-        articles: Sequence[Article],
+        entries: Sequence[Entry],
         empty_message: str,
-        snippets: dict[Path, list[tuple[str, bool]]] | None = None,
+        snippets: dict[str, list[tuple[str, bool]]] | None = None,
     ) -> None:
-        """Show *articles*, keeping the highlighted one where it is still listed."""
+        """Show *entries*, keeping the highlighted one where it is still listed."""
         previous = self.current
-        self._articles = articles
-        self._snippets = {path: lead_to_hit(parts) for path, parts in (snippets or {}).items()}
+        self._entries = entries
+        self._snippets = {rel: lead_to_hit(parts) for rel, parts in (snippets or {}).items()}
         self.empty_message = empty_message
-        self.virtual_size = Size(self.size.width, len(articles) * ROW_HEIGHT)
+        self.virtual_size = Size(self.size.width, len(entries) * ROW_HEIGHT)
         index = 0
         if previous is not None:
-            index = next((i for i, a in enumerate(articles) if a.path == previous.path), 0)
+            index = next((i for i, e in enumerate(entries) if e.rel == previous.rel), 0)
         self.refresh()
-        if articles:
+        if entries:
             self.cursor = index
 
     # Drawing
@@ -130,31 +128,31 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
-        if not self._articles:
+        if not self._entries:
             if y == 0:
                 style = base + self.get_component_rich_style("article-list--empty")
                 return Strip([Segment(fit(self.empty_message, width), style)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         line = y + int(self.scroll_offset.y)
         index, part = divmod(line, ROW_HEIGHT)
-        if index >= len(self._articles):
+        if index >= len(self._entries):
             return Strip.blank(width, base)
-        article = self._articles[index]
+        entry = self._entries[index]
         cursor = self.get_component_rich_style("article-list--cursor") if index == self.cursor else None
         if part == 0:
             style = base + self.get_component_rich_style("article-list--title")
-            segments = [Segment(fit(article.title, width - 2), style + cursor if cursor else style)]
+            segments = [Segment(fit(entry.title, width - 2), style + cursor if cursor else style)]
         else:
             style = base + self.get_component_rich_style("article-list--meta")
             if cursor:
                 style += cursor
-            snippet = self._snippets.get(article.path)
+            snippet = self._snippets.get(entry.rel)
             if snippet:
                 hit = style + self.get_component_rich_style("article-list--hit")
                 segments = [Segment(t, hit if is_hit else style) for t, is_hit in snippet]
                 segments = list(Segment.adjust_line_length(segments, width - 2, style))
             else:
-                segments = [Segment(fit(meta_line(article), width - 2), style)]
+                segments = [Segment(fit(meta_line(entry), width - 2), style)]
         row_style = style + cursor if cursor and part == 0 else style
         # A marker column keeps the selected row visible without colour.
         marker = "\u25b6 " if index == self.cursor and part == 0 else "  "
@@ -167,7 +165,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     # Moving
 
     def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self._articles) - 1)) if self._articles else 0
+        return max(0, min(value, len(self._entries) - 1)) if self._entries else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
@@ -175,8 +173,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_to_region(
             Region(0, new * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False, force=True, immediate=True
         )
-        if (article := self.current) is not None:
-            self.post_message(self.Highlighted(new, article))
+        if (entry := self.current) is not None:
+            self.post_message(self.Highlighted(new, entry))
 
     def action_cursor_down(self) -> None:
         self.cursor += 1
@@ -188,7 +186,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor = 0
 
     def action_last(self) -> None:
-        self.cursor = len(self._articles) - 1
+        self.cursor = len(self._entries) - 1
 
     def _page_rows(self) -> int:
         return max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1)
@@ -200,15 +198,15 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor -= self._page_rows()
 
     def action_open(self) -> None:
-        if (article := self.current) is not None:
-            self.post_message(self.Selected(self.cursor, article))
+        if (entry := self.current) is not None:
+            self.post_message(self.Selected(self.cursor, entry))
 
     def on_click(self, event: events.Click) -> None:
         index = (event.y + int(self.scroll_offset.y)) // ROW_HEIGHT
-        if 0 <= index < len(self._articles):
+        if 0 <= index < len(self._entries):
             if index == self.cursor and event.chain > 1:
                 self.action_open()
             self.cursor = index
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self._articles) * ROW_HEIGHT)
+        self.virtual_size = Size(event.size.width, len(self._entries) * ROW_HEIGHT)

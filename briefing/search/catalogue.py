@@ -1,0 +1,200 @@
+"""The catalogue: a small SQLite table beside the index, one row per file.
+
+The reader builds its list from here, so it opens without reading a single
+briefing file, and the indexer decides from here which files changed. A row
+is written only after the Whoosh commit that holds the same article, so the
+catalogue may lag the index after a kill but never runs ahead of it: the next
+update simply does those files again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefing.model import Article, Entry
+
+FILE_NAME = "catalogue.sqlite"
+# Files left out before they could be looked at (links leaving the folder,
+# loops) carry no size; they are found again by every scan.
+NOT_STATED = -1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    rel TEXT PRIMARY KEY, title TEXT NOT NULL, source TEXT, date TEXT, tags TEXT NOT NULL,
+    size INTEGER NOT NULL, mtime INTEGER NOT NULL, digest TEXT NOT NULL, warnings TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS skipped (
+    rel TEXT PRIMARY KEY, reason TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the catalogue remembers of a file, to tell whether it changed."""
+
+    size: int
+    mtime: int
+    digest: str | None  # None for a file that was skipped
+    reason: str | None = None
+
+
+@dataclass
+class Snapshot:
+    """The catalogue as the reader needs it."""
+
+    entries: list[Entry] = field(default_factory=list)
+    # "path: why" for each file left out, and the warnings of those read.
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def reading_order(entry: Entry) -> tuple[bool, int, str]:
+    """Newest first where dates are known, then by path."""
+    date = entry.date
+    return (date is None, -date.toordinal() if date else 0, entry.rel)
+
+
+def by_source(entry: Entry) -> tuple:
+    return (entry.source is None, (entry.source or "").casefold(), *reading_order(entry))
+
+
+def by_title(entry: Entry) -> tuple:
+    return (entry.title.casefold(), entry.rel)
+
+
+# The orders the list offers, in the order a key cycles through them.
+ORDERS: dict[str, Callable[[Entry], tuple]] = {
+    "date": reading_order,
+    "source": by_source,
+    "title": by_title,
+}
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+    else:
+        con = sqlite3.connect(path, timeout=5.0)
+        # Readers never wait for the indexer, nor it for them.
+        con.execute("PRAGMA journal_mode=WAL")
+        con.executescript(_SCHEMA)
+    return con
+
+
+class CatalogueWriter:
+    """The indexer's handle: what is known, and the changes of each commit."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.con = _connect(index_dir / FILE_NAME, readonly=False)
+        self._pending: list[tuple[str, tuple]] = []
+
+    def known(self) -> dict[str, Known]:
+        known = {
+            rel: Known(size, mtime, digest)
+            for rel, size, mtime, digest in self.con.execute("SELECT rel, size, mtime, digest FROM articles")
+        }
+        for rel, reason, size, mtime in self.con.execute("SELECT rel, reason, size, mtime FROM skipped"):
+            known.setdefault(rel, Known(size, mtime, None, reason))
+        return known
+
+    def put(self, article: Article, rel: str, size: int, mtime: int, digest: str) -> None:
+        row = (
+            rel, article.title, article.source,
+            article.date.isoformat() if article.date else None,
+            json.dumps(article.tags), size, mtime, digest, json.dumps(article.warnings),
+        )
+        self._pending.append(("put", row))
+
+    def touch(self, rel: str, mtime: int) -> None:
+        self._pending.append(("touch", (mtime, rel)))
+
+    def skip(self, rel: str, reason: str, size: int = NOT_STATED, mtime: int = 0) -> None:
+        self._pending.append(("skip", (rel, reason, size, mtime)))
+
+    def remove(self, rel: str) -> None:
+        self._pending.append(("remove", (rel,)))
+
+    def forget_unstated(self) -> None:
+        """Drop the skipped-before-looking rows; the scan in progress finds them again."""
+        self._pending.append(("forget", ()))
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def flush(self) -> None:
+        """Write the changes since the last flush, in one transaction."""
+        statements = {
+            "put": "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "touch": "UPDATE articles SET mtime = ? WHERE rel = ?",
+            "skip": "INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?)",
+            "remove": "DELETE FROM articles WHERE rel = ?",
+            "forget": f"DELETE FROM skipped WHERE size = {NOT_STATED}",
+        }
+        with self.con:
+            for kind, row in self._pending:
+                if kind in ("put", "remove"):
+                    self.con.execute("DELETE FROM skipped WHERE rel = ?", row[:1])
+                if kind == "skip":
+                    self.con.execute("DELETE FROM articles WHERE rel = ?", row[:1])
+                self.con.execute(statements[kind], row)
+        self._pending.clear()
+
+    def discard(self) -> None:
+        self._pending.clear()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def read_catalogue(index_dir: Path, content: Path) -> Snapshot | None:
+    """The list of *content* as last indexed, newest first; None when there is none yet."""
+    path = index_dir / FILE_NAME
+    if not path.exists():
+        return None
+    try:
+        con = _connect(path, readonly=True)
+        try:
+            rows = con.execute(
+                "SELECT rel, title, source, date, tags, digest, warnings FROM articles"
+            ).fetchall()
+            skipped = con.execute("SELECT rel, reason FROM skipped ORDER BY rel").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    snapshot = Snapshot()
+    for rel, title, source, date, tags, digest, warnings in rows:
+        snapshot.entries.append(
+            Entry(
+                rel=rel,
+                path=content / rel,
+                title=title,
+                source=source,
+                date=_date(date),
+                tags=tuple(json.loads(tags)),
+                digest=digest,
+            )
+        )
+        snapshot.warnings.extend(json.loads(warnings))
+    snapshot.entries.sort(key=reading_order)
+    snapshot.problems = [reason for _, reason in skipped]
+    return snapshot
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def entries_of(articles: Iterable[Article], root: Path) -> list[Entry]:
+    """Entries for articles parsed in hand (tests, and folders read without an index)."""
+    return sorted((Entry.of(a, root) for a in articles), key=reading_order)

@@ -1,0 +1,101 @@
+"""The catalogue beside the index: the list without reading the files, in step with the index."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+from briefing.search import index as index_module
+from briefing.search.catalogue import FILE_NAME
+from briefing.search.engine import Engine
+from briefing.search.index import ContentIndex
+
+
+@pytest.fixture
+def content(tmp_path, content_dir):
+    folder = tmp_path / "content"
+    shutil.copytree(content_dir, folder)
+    return folder
+
+
+def test_snapshot_lists_every_article_newest_first_with_titles(tmp_path, content):
+    index = ContentIndex(content, tmp_path / "i")
+    assert index.snapshot() is None  # nothing indexed yet
+    index.update()
+    snapshot = index.snapshot()
+    assert [e.rel[:3] for e in snapshot.entries] == ["000", "001", "002", "003", "004"]
+    first = snapshot.entries[0]
+    assert first.title.startswith("After a significant escalation")
+    assert first.path == content / first.rel
+    assert snapshot.problems == []
+
+
+def test_a_broken_file_is_reported_at_every_update_but_read_once(tmp_path, content, monkeypatch):
+    (content / "broken.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    index = ContentIndex(content, tmp_path / "i")
+    first = index.update()
+    assert any(line.startswith("broken.txt") for line in first.skipped)
+    assert any(p.startswith("broken.txt") for p in index.snapshot().problems)
+
+    decoded: list[str] = []
+    real = index_module.decode_bytes
+    monkeypatch.setattr(index_module, "decode_bytes", lambda data, rel: decoded.append(rel) or real(data, rel))
+    again = index.update()
+    assert any(line.startswith("broken.txt") for line in again.skipped)
+    assert decoded == []
+    # Mended, it is read and listed.
+    (content / "broken.txt").write_text("Mended\n\nNow a readable article about Aleppo.")
+    assert index.update().added == ["broken.txt"]
+    snapshot = index.snapshot()
+    assert "broken.txt" in [e.rel for e in snapshot.entries]
+    assert snapshot.problems == []
+
+
+def test_a_first_build_commits_in_batches_and_the_list_grows(tmp_path, content, monkeypatch):
+    monkeypatch.setattr(index_module._Update, "FIRST_BATCH", 2)
+    index = ContentIndex(content, tmp_path / "i")
+    seen: list[int] = []
+
+    def progress(done: int, total: int, committed: bool) -> None:
+        if committed:
+            listed = index.snapshot().entries
+            with Engine(index.open()) as engine:
+                found = engine.search("Aleppo~").hits
+            # The list never names an article search cannot find.
+            assert {e.rel for e in listed} <= {h.path for h in found}
+            seen.append(len(listed))
+
+    index.update(progress=progress)
+    assert seen[0] == 2 and seen[-1] == 5
+    assert seen == sorted(seen)
+
+
+def test_a_catalogue_behind_the_index_is_caught_up_without_duplicates(tmp_path, content):
+    # As after a kill between the index's commit and the catalogue's.
+    index = ContentIndex(content, tmp_path / "i")
+    index.update()
+    with sqlite3.connect(index.dir / FILE_NAME) as con:
+        con.execute("DELETE FROM articles WHERE rel LIKE '002%'")
+    report = index.update()
+    assert [r[:3] for r in report.added] == ["002"]
+    with Engine(index.open()) as engine:
+        assert len(engine.search("Aleppo").hits) == 5
+    assert len(index.snapshot().entries) == 5
+
+
+def test_a_missing_or_broken_catalogue_means_a_rebuild(tmp_path, content):
+    index = ContentIndex(content, tmp_path / "i")
+    index.update()
+    (index.dir / FILE_NAME).unlink()
+    report = index.update()
+    assert report.rebuilt and "catalogue" in report.rebuilt
+    assert len(index.snapshot().entries) == 5
+
+    (index.dir / FILE_NAME).write_bytes(b"not a database at all" * 100)
+    for extra in ("-wal", "-shm"):
+        (index.dir / (FILE_NAME + extra)).unlink(missing_ok=True)
+    report = index.update()
+    assert report.rebuilt
+    assert len(index.snapshot().entries) == 5
