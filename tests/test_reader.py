@@ -389,3 +389,18 @@ async def test_a_file_removed_after_listing_says_so_when_opened(tmp_path, conten
         await pilot.press("j")
         await settle(pilot)
         assert shown_title(app).startswith("Rebels Storm Aleppo")
+
+
+async def test_an_unwritable_index_folder_still_lists_and_reads_the_articles(tmp_path, content_dir):
+    # A file where the index folder should be: nothing can be written there,
+    # as with a full disk or a read-only cache (and it holds for root, too).
+    blocker = tmp_path / "cache"
+    blocker.write_text("not a folder")
+    app = BriefingApp(content_dir, blocker / "index")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.index_state == "failed"
+        assert app.query_one(ReadingPane).border_subtitle == "Search unavailable"
+        assert any("Search is unavailable" in n.message for n in app._notifications)
+        assert len(app.query_one(ArticleList).entries) == 5
+        assert shown_title(app).startswith("After a significant escalation")

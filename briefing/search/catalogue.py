@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.model import Article, Entry
+from briefing.model import Article, Entry, UnreadableFile
 
 FILE_NAME = "catalogue.sqlite"
 # Files left out before they could be looked at (links leaving the folder,
@@ -195,6 +195,20 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-def entries_of(articles: Iterable[Article], root: Path) -> list[Entry]:
-    """Entries for articles parsed in hand (tests, and folders read without an index)."""
-    return sorted((Entry.of(a, root) for a in articles), key=reading_order)
+def snapshot_of_files(content: Path) -> Snapshot:
+    """The list made by reading every file: the slow way, for when no index can be written."""
+    from briefing.library import find_files
+    from briefing.parse import parse_file
+
+    snapshot = Snapshot()
+    paths, snapshot.problems = find_files(content)
+    for path in paths:
+        try:
+            article = parse_file(path)
+        except UnreadableFile as exc:
+            snapshot.problems.append(str(exc))
+            continue
+        snapshot.entries.append(Entry.of(article, content))
+        snapshot.warnings.extend(article.warnings)
+    snapshot.entries.sort(key=reading_order)
+    return snapshot

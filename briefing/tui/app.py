@@ -18,7 +18,7 @@ from textual.widgets import Footer
 
 from briefing.library import find_files
 from briefing.model import Anchor, Article, Entry
-from briefing.search.catalogue import ORDERS, Snapshot
+from briefing.search.catalogue import ORDERS, Snapshot, snapshot_of_files
 from briefing.search.engine import Engine, QueryError, Results
 from briefing.search.highlight import term_spans
 from briefing.search.index import ContentIndex
@@ -233,6 +233,13 @@ class BriefingApp(App[None]):
         self.index_state = "failed"
         self._set_index_status("Search unavailable")
         self.notify(f"Search is unavailable: {reason}", severity="error", timeout=10, markup=False)
+        if self.snapshot is None:
+            self.read_files()
+
+    @work(thread=True, exclusive=True, group="catalogue")
+    def read_files(self) -> None:
+        """No index could be written (a full disk, a read-only cache): list the files the slow way."""
+        self.call_from_thread(self._catalogue_read, snapshot_of_files(self.content))
 
     async def _index_ready(self, messages: list[str], snapshot: Snapshot | None) -> None:
         self.index_state = "ready"
