@@ -150,6 +150,93 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _listing(args: argparse.Namespace):
+    """The content folder's articles, from an index brought up to date first, and their state."""
+    from briefing.search.catalogue import snapshot_of_files
+    from briefing.state import StateError, StateStore
+
+    index = _index(args)
+    try:
+        _update_index(index, quiet=True)
+        snapshot = index.snapshot()
+    except CommandError as exc:
+        # No index (a read-only cache, say): read the files instead.
+        print(f"briefing: {exc}; reading the files directly", file=sys.stderr)
+        snapshot = None
+    if snapshot is None:
+        snapshot = snapshot_of_files(index.content)
+    try:
+        store = StateStore()
+    except StateError as exc:
+        raise CommandError(str(exc), code=74) from None
+    return index.content, snapshot, store
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from briefing.digest import collect, render, write_atomically
+
+    since = None
+    if args.since:
+        try:
+            since = dt.date.fromisoformat(args.since)
+        except ValueError:
+            raise CommandError(f"--since wants a date as YYYY-MM-DD, not {args.since!r}") from None
+    content, snapshot, store = _listing(args)
+    states = store.folder(content).load(snapshot.entries)
+    items = collect(snapshot.entries, states, args.which, since)
+    text = render(items)
+    if not items:
+        print(f"briefing: no {args.which if args.which != 'all' else ''} articles to export".replace("  ", " "),
+              file=sys.stderr)
+    if args.output:
+        try:
+            write_atomically(Path(args.output), text)
+        except OSError as exc:
+            raise CommandError(f"cannot write {args.output}: {exc.strerror or exc}", code=74) from None
+        print(f"wrote {len(items)} article(s) to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_state_export(args: argparse.Namespace) -> int:
+    import yaml
+
+    from briefing.state import StateError, StateStore
+
+    content = _content_dir(args.content)
+    try:
+        data = StateStore().folder(content).export()
+    except StateError as exc:
+        raise CommandError(str(exc), code=74) from None
+    yaml.safe_dump(data, sys.stdout, sort_keys=False, allow_unicode=True)
+    return 0
+
+
+def cmd_state_import(args: argparse.Namespace) -> int:
+    import yaml
+
+    from briefing.state import StateError, StateStore
+
+    content = _content_dir(args.content)
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"cannot read {args.file}: {getattr(exc, 'strerror', None) or exc}", code=1) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CommandError(f"{args.file} is not valid YAML: {' '.join(str(exc).split())}", code=1) from None
+    try:
+        merged, new = StateStore().folder(content).merge(data)
+    except StateError as exc:
+        raise CommandError(f"{args.file}: {exc}", code=1) from None
+    print(f"merged the state of {merged} article(s), {new} new")
+    return 0
+
+
 def cmd_read(args: argparse.Namespace) -> int:
     content = _content_dir(args.content)
     # Textual is imported only here: the other commands start fast without it.
@@ -218,6 +305,40 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--by-date", action="store_true", help="newest first instead of by relevance")
     search.add_argument("--json", action="store_true", help="print a JSON list")
     search.set_defaults(handler=cmd_search)
+
+    export = commands.add_parser(
+        "export",
+        help="write a Markdown digest",
+        description=(
+            "Write a Markdown digest of the selected articles (starred ones unless told otherwise): "
+            "title, source, date, key points with their verified/disputed marks, facts and your note, "
+            "grouped by day, newest first."
+        ),
+    )
+    content_options(export)
+    which = export.add_mutually_exclusive_group()
+    for name, text in [("starred", "starred articles (the default)"), ("flagged", "articles flagged for follow-up"),
+                       ("unread", "unread articles"), ("noted", "articles with a note"), ("all", "every article")]:
+        which.add_argument(f"--{name}", dest="which", action="store_const", const=name, help=text)
+    export.add_argument("--since", metavar="DATE", help="only articles dated DATE (YYYY-MM-DD) or later")
+    export.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    export.set_defaults(handler=cmd_export, which="starred")
+
+    state = commands.add_parser(
+        "state",
+        help="move read marks, stars, flags, notes between machines",
+        description="Export the state of a content folder as YAML, or merge an export into it.",
+    )
+    state_commands = state.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    state_export = state_commands.add_parser("export", help="print the state as YAML")
+    content_options(state_export)
+    state_export.set_defaults(handler=cmd_state_export)
+    state_import = state_commands.add_parser(
+        "import", help="merge an export into the state (nothing is taken away)"
+    )
+    state_import.add_argument("file", metavar="FILE", help="the YAML export, or - for stdin")
+    content_options(state_import)
+    state_import.set_defaults(handler=cmd_state_import)
     return parser
 
 

@@ -10,6 +10,14 @@ from typing import Any, Literal
 ParagraphKind = Literal["heading", "text", "quote", "list"]
 KeyPointOrigin = Literal["given", "extracted"]
 FactKind = Literal["figure", "date", "person", "place", "organisation"]
+# How facts are grouped for a reader, in this order.
+FACT_GROUPS: list[tuple[FactKind, str]] = [
+    ("figure", "Figures"),
+    ("date", "Dates"),
+    ("person", "People"),
+    ("place", "Places"),
+    ("organisation", "Organisations"),
+]
 
 
 @dataclass(frozen=True, slots=True)

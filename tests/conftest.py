@@ -44,3 +44,11 @@ def write(tmp_path: Path):
 def private_index(tmp_path_factory, monkeypatch):
     """Each test indexes into its own folder, never the user's cache."""
     monkeypatch.setenv("BRIEFING_INDEX_DIR", str(tmp_path_factory.mktemp("index")))
+
+
+@pytest.fixture(autouse=True)
+def private_state(tmp_path_factory, monkeypatch) -> Path:
+    """Each test keeps its read marks, stars and notes in its own folder."""
+    folder = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("BRIEFING_STATE_DIR", str(folder))
+    return folder

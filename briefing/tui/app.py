@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import threading
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from textual import work
 from textual.worker import get_current_worker
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.timer import Timer
@@ -18,7 +19,12 @@ from textual.widgets import Footer
 
 from briefing.library import find_files
 from briefing.model import Anchor, Article, Entry
+from briefing.digest import collect, render, write_atomically
 from briefing.search.catalogue import ORDERS, Snapshot, snapshot_of_files
+from briefing.state import FILTERS, ArticleState, FolderState, Position, StateError, StateStore, keep
+from briefing.tui.editor import EditorError, edit_in_editor
+from briefing.tui.screens.digest import DigestScreen
+from briefing.tui.screens.note import NoteScreen
 from briefing.search.engine import Engine, QueryError, Results
 from briefing.search.highlight import term_spans
 from briefing.search.index import ContentIndex
@@ -37,6 +43,15 @@ SEARCH_DELAY = 0.15
 # How often the content folder is checked for new, changed or removed files.
 POLL_INTERVAL = 3.0
 MAX_PROBLEMS_SHOWN = 5
+# An article highlighted in the list counts as read once it has been shown this long.
+READ_DELAY = 1.5
+FILTER_LABELS = {
+    "all": "all articles",
+    "unread": "unread articles",
+    "starred": "starred articles",
+    "flagged": "articles flagged for follow-up",
+    "noted": "articles with a note",
+}
 LIST_ORDERS = ("date", "source", "title")
 RESULT_ORDERS = ("relevance", *LIST_ORDERS)
 
@@ -44,6 +59,10 @@ RESULT_ORDERS = ("relevance", *LIST_ORDERS)
 def _order_note(order: str, options: tuple[str, ...]) -> str:
     """Said in the list's title only when the order is not the usual one."""
     return "" if order == options[0] else f" \u00b7 {order}"
+
+
+def _filter_hint(name: str) -> str:
+    return "" if name == "all" else " Press 1 to list all."
 
 
 def _next(options: tuple[str, ...], current: str) -> str:
@@ -61,6 +80,8 @@ class BriefingApp(App[None]):
         "widgets/key_points.tcss",
         "widgets/search_bar.tcss",
         "screens/help.tcss",
+        "screens/note.tcss",
+        "screens/digest.tcss",
     ]
 
     BINDINGS = [
@@ -71,6 +92,17 @@ class BriefingApp(App[None]):
         Binding("n", "hit(1)", "Next hit", show=False),
         Binding("N", "hit(-1)", "Previous hit", show=False),
         Binding("o", "cycle_order", "Order", tooltip="Cycle the list's order: date, source, title (and relevance for results)"),
+        Binding("s", "toggle('starred')", "Star"),
+        Binding("f", "toggle('flagged')", "Flag"),
+        Binding("u", "toggle('read')", "Read/unread", show=False),
+        Binding("a", "note", "Note"),
+        Binding("e", "note_in_editor", "Note in $EDITOR", show=False),
+        Binding("D", "digest", "Digest", show=False),
+        Binding("1", "filter('all')", "All articles", show=False),
+        Binding("2", "filter('unread')", "Unread only", show=False),
+        Binding("3", "filter('starred')", "Starred only", show=False),
+        Binding("4", "filter('flagged')", "Flagged only", show=False),
+        Binding("5", "filter('noted')", "With a note only", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("tab", "focus_next", "Next pane", show=False),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
@@ -96,6 +128,17 @@ class BriefingApp(App[None]):
         self._scan_cost = 0.0
         # "waiting" until the first update of the index ends, then "ready" or "failed".
         self.index_state = "waiting"
+        self.store: StateStore | None = None
+        self.folder_state: FolderState | None = None
+        self.states: dict[str, ArticleState] = {}
+        self.filter = "all"
+        self.shown_entry: Entry | None = None
+        self._opened_now = False
+        self._read_timer: Timer | None = None
+        self.read_delay = READ_DELAY
+        self._state_version = 0
+        self._position: Position | None = None
+        self._restore_to: tuple[str, int] | None = None
         self.engine: Engine | None = None
         self._engine_lock = threading.Lock()
         self.results: Results | None = None
@@ -118,6 +161,7 @@ class BriefingApp(App[None]):
         self.query_one("#reader").border_title = "Reading"
         self.query_one("#keypoints").border_title = "Key points"
         self.query_one(ArticleList).focus()
+        self._open_state()
         self.read_catalogue()
         # The check for changed files waits until the first screen is drawn.
         self.call_after_refresh(self.update_index)
@@ -136,7 +180,9 @@ class BriefingApp(App[None]):
             return
         self.snapshot = snapshot
         self.by_rel = {e.rel: e for e in snapshot.entries}
+        self._load_states()
         self._refresh_list()
+        self._restore_position()
         self._report_problems(snapshot)
 
     def _refresh_list(self) -> None:
@@ -145,22 +191,34 @@ class BriefingApp(App[None]):
             return
         articles = self.query_one(ArticleList)
         library = self.snapshot.entries
+        articles.set_states(self.states)
+        passes = self._passes_filter
         if self.results is None:
             order = self.list_order
-            shown = library if order == "date" else sorted(library, key=ORDERS[order])
-            articles.border_title = f"Articles ({len(library)})" + _order_note(order, LIST_ORDERS)
-            articles.set_entries(shown, f"No briefings in {self.content}")
+            shown = [e for e in library if passes(e)] if self.filter != "all" else library
+            if order != "date":
+                shown = sorted(shown, key=ORDERS[order])
+            name = "Articles" if self.filter == "all" else self.filter.capitalize()
+            count = f"{len(shown)} of {len(library)}" if self.filter != "all" else f"{len(library)}"
+            articles.border_title = f"{name} ({count})" + _order_note(order, LIST_ORDERS)
+            empty = f"No briefings in {self.content}" if self.filter == "all" else f"No {self.filter} articles."
+            articles.set_entries(shown, empty + _filter_hint(self.filter))
             return
         pairs = [(self.by_rel[h.path], h) for h in self.results.hits if h.path in self.by_rel]
+        pairs = [(e, h) for e, h in pairs if passes(e)]
         order = self.result_order
         if order != "relevance":
             pairs.sort(key=lambda pair: ORDERS[order](pair[0]))
-        articles.border_title = f"Results ({len(pairs)} of {len(library)})" + _order_note(order, RESULT_ORDERS)
+        name = "Results" if self.filter == "all" else f"{self.filter.capitalize()} results"
+        articles.border_title = f"{name} ({len(pairs)} of {len(library)})" + _order_note(order, RESULT_ORDERS)
         articles.set_entries(
             [e for e, _ in pairs],
-            "No articles match the search.",
+            "No articles match the search." + _filter_hint(self.filter),
             {e.rel: h.snippet_parts for e, h in pairs},
         )
+
+    def _passes_filter(self, entry: Entry) -> bool:
+        return keep(self.filter, self.states.get(entry.rel))
 
     def action_cycle_order(self) -> None:
         if self.results is None:
@@ -264,6 +322,10 @@ class BriefingApp(App[None]):
     def check_folder(self) -> None:
         if self._indexing:
             return  # the update in progress reschedules the poll
+        if self.store is not None and self.store.data_version() != self._state_version:
+            # Another reader changed the state: show its marks too.
+            self._state_version = self.store.data_version()
+            self.call_from_thread(self._state_changed_elsewhere)
         started = time.monotonic()
         signature = folder_signature(self.content)
         self._scan_cost = time.monotonic() - started
@@ -271,6 +333,10 @@ class BriefingApp(App[None]):
             self.call_from_thread(self.update_index)
         else:
             self.call_from_thread(self._schedule_poll)
+
+    def _state_changed_elsewhere(self) -> None:
+        self._load_states()
+        self._show_state()
 
     def _report_problems(self, snapshot: Snapshot) -> None:
         """Tell of skipped files and warnings once each, not at every refresh."""
@@ -300,6 +366,9 @@ class BriefingApp(App[None]):
             self._follow_timer = self.set_timer(FOLLOW_DELAY, lambda: self.open_entry(entry))
 
     def on_article_list_selected(self, message: ArticleList.Selected) -> None:
+        self._opened_now = True
+        if self.shown == message.entry.rel:
+            self._mark_read(message.entry)
         self.open_entry(message.entry)
         self.query_one(ReadingPane).focus()
 
@@ -315,11 +384,23 @@ class BriefingApp(App[None]):
 
     async def _show_article(self, entry: Entry, article: Article | None, problem: str | None) -> None:
         self.shown = entry.rel
+        self.shown_entry = entry
         reader = self.query_one(ReadingPane)
         reader.border_title = "Reading"
         await reader.show(article, f"{problem}\n\nThe list is brought up to date at the next check of the folder.")
-        self.query_one(KeyPointsPanel).show(article)
+        self._show_state()
         self._mark_hits()
+        if article is not None:
+            self._restore_offset(entry)
+            self._remember_position()
+            # Opened with enter: read now. Passed over in the list: read once it has stayed a moment.
+            if self._read_timer is not None:
+                self._read_timer.stop()
+            if self._opened_now:
+                self._mark_read(entry)
+            else:
+                self._read_timer = self.set_timer(self.read_delay, lambda: self._mark_read(entry))
+        self._opened_now = False
 
     def _mark_hits(self) -> None:
         reader = self.query_one(ReadingPane)
@@ -413,6 +494,186 @@ class BriefingApp(App[None]):
     def on_unmount(self) -> None:
         if self.engine is not None:
             self.engine.close()
+        if self.store is not None:
+            self.store.close()
+
+    # Review: read marks, stars, flags, notes and key-point marks
+
+    def _open_state(self) -> None:
+        try:
+            self.store = StateStore()
+        except StateError as exc:
+            self.notify(f"Read marks, stars and notes cannot be kept: {exc}", severity="error",
+                        timeout=10, markup=False)
+            return
+        self.folder_state = self.store.folder(self.content)
+        self._state_version = self.store.data_version()
+        self._position = self.folder_state.position()
+
+    def _load_states(self) -> None:
+        if self.folder_state is None or self.snapshot is None:
+            return
+        try:
+            self.states = self.folder_state.load(self.snapshot.entries)
+        except StateError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+
+    def _show_state(self) -> None:
+        """Bring the list's marks, the note and the sidebar's marks up to date."""
+        self.query_one(ArticleList).set_states(self.states)
+        reader = self.query_one(ReadingPane)
+        panel = self.query_one(KeyPointsPanel)
+        state = self.states.get(self.shown or "") or ArticleState()
+        reader.set_note(state.note)
+        panel.show(reader.article, state.marks)
+
+    def _current_entry(self) -> Entry | None:
+        entry = self.shown_entry
+        if entry is None or self.shown is None:
+            self.notify("Open an article first.", timeout=3)
+            return None
+        return entry
+
+    def _save(self, change, entry: Entry) -> bool:
+        """Write one change at once; on failure say so, and show what is really saved."""
+        if self.folder_state is None:
+            self.notify("Read marks, stars and notes cannot be kept: the state file could not be opened.",
+                        severity="error", markup=False)
+            return False
+        try:
+            change()
+        except StateError as exc:
+            self.notify(f"Not saved: {exc}", severity="error", timeout=10, markup=False)
+            saved = False
+        else:
+            saved = True
+        self._load_states()
+        self._show_state()
+        return saved
+
+    def _mark_read(self, entry: Entry) -> None:
+        state = self.states.get(entry.rel)
+        if self.shown == entry.rel and not (state and state.read) and self.folder_state is not None:
+            self._save(lambda: self.folder_state.set_flag(entry, "read", True), entry)
+
+    def action_toggle(self, flag: str) -> None:
+        entry = self._current_entry()
+        if entry is None:
+            return
+        if flag == "read" and self._read_timer is not None:
+            self._read_timer.stop()  # "u" on an article just opened keeps it unread
+        state = self.states.get(entry.rel) or ArticleState()
+        value = not getattr(state, flag)
+        if self._save(lambda: self.folder_state.set_flag(entry, flag, value), entry):
+            word = {"starred": ("Starred", "Star removed"), "flagged": ("Flagged for follow-up", "Flag removed"),
+                    "read": ("Marked read", "Marked unread")}[flag]
+            self.notify(word[0] if value else word[1], timeout=2)
+
+    def on_key_points_panel_marked(self, message: KeyPointsPanel.Marked) -> None:
+        entry = self._current_entry()
+        if entry is None:
+            return
+        state = self.states.get(entry.rel) or ArticleState()
+        mark = None if state.marks.get(message.point) == message.mark else message.mark
+        self._save(lambda: self.folder_state.set_mark(entry, message.point, mark), entry)
+
+    def action_note(self) -> None:
+        entry = self._current_entry()
+        if entry is None:
+            return
+        state = self.states.get(entry.rel) or ArticleState()
+
+        def done(text: str | None) -> None:
+            if text is not None and text.strip() != state.note.strip():
+                if self._save(lambda: self.folder_state.set_note(entry, text), entry):
+                    self.notify("Note saved" if text.strip() else "Note removed", timeout=2)
+
+        self.push_screen(NoteScreen(entry.title, state.note), done)
+
+    def action_note_in_editor(self) -> None:
+        entry = self._current_entry()
+        if entry is None:
+            return
+        state = self.states.get(entry.rel) or ArticleState()
+        try:
+            text = edit_in_editor(self, state.note)
+        except EditorError as exc:
+            self.notify(str(exc), severity="error", timeout=6, markup=False)
+            return
+        if text is not None and text.strip() != state.note.strip():
+            if self._save(lambda: self.folder_state.set_note(entry, text), entry):
+                self.notify("Note saved" if text.strip() else "Note removed", timeout=2)
+
+    def action_filter(self, name: str) -> None:
+        self.filter = name
+        self._refresh_list()
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        for name in FILTERS:
+            yield SystemCommand(f"Show {FILTER_LABELS[name]}", f"Filter the list (key {list(FILTERS).index(name) + 1})",
+                                lambda name=name: self.action_filter(name))
+        yield SystemCommand("Write a digest", "A Markdown digest of the listed articles (key D)", self.action_digest)
+
+    # Where the analyst left off
+
+    def _restore_position(self) -> None:
+        """Once, at start: highlight the article read last."""
+        position, self._position = self._position, None
+        if position is None:
+            return
+        articles = self.query_one(ArticleList)
+        for n, entry in enumerate(articles.entries):
+            if entry.rel == position.path or (position.digest and entry.digest == position.digest):
+                self._restore_to = (entry.rel, position.offset)
+                articles.cursor = n
+                return
+
+    def _restore_offset(self, entry: Entry) -> None:
+        if self._restore_to and self._restore_to[0] == entry.rel:
+            offset = self._restore_to[1]
+            reader = self.query_one(ReadingPane)
+            self.call_after_refresh(lambda: reader.scroll_to(y=offset, animate=False, immediate=True))
+        self._restore_to = None
+
+    def _remember_position(self) -> None:
+        entry = self.shown_entry
+        if self.folder_state is None or entry is None or self.shown is None:
+            return
+        try:
+            self.folder_state.remember_position(entry, int(self.query_one(ReadingPane).scroll_y))
+        except StateError:
+            pass  # where one left off is a convenience; the marks are what must be kept
+
+    async def action_quit(self) -> None:
+        self._remember_position()
+        self.exit()
+
+    # The digest
+
+    def action_digest(self) -> None:
+        listed = list(self.query_one(ArticleList).entries)
+        if not listed:
+            self.notify("No articles are listed, so there is nothing to put in a digest.", timeout=4)
+            return
+        default = Path.cwd() / f"briefing-digest-{dt.date.today().isoformat()}.md"
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.write_digest(listed, path)
+
+        self.push_screen(DigestScreen(len(listed), default), chosen)
+
+    @work(thread=True, exclusive=True, group="digest")
+    def write_digest(self, entries: list[Entry], path: Path) -> None:
+        items = collect(entries, self.states)
+        try:
+            write_atomically(path, render(items))
+        except OSError as exc:
+            self.call_from_thread(self.notify, f"The digest was not written: {exc.strerror or exc}",
+                                  severity="error", timeout=10, markup=False)
+            return
+        self.call_from_thread(self.notify, f"Wrote {len(items)} article(s) to {path}", timeout=6, markup=False)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

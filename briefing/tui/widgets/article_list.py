@@ -20,8 +20,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from briefing.model import Entry
+from briefing.state import ArticleState
 
 ROW_HEIGHT = 2
+# Columns before the text: the cursor marker, the unread marker, a space.
+MARGIN = 3
 
 
 def fit(text: str, width: int) -> str:
@@ -48,6 +51,14 @@ def meta_line(entry: Entry) -> str:
     return " \u00b7 ".join(entry.byline) or entry.rel
 
 
+def state_marks(state: ArticleState | None) -> str:
+    """Star, flag and note as characters, so they show without colour."""
+    if state is None:
+        return ""
+    marks = ("\u2605" if state.starred else "") + ("\u2691" if state.flagged else "") + ("\u270e" if state.noted else "")
+    return marks + " " if marks else ""
+
+
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     """Titles with their source and date, two lines a row, one row highlighted."""
 
@@ -63,6 +74,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     COMPONENT_CLASSES = {
         "article-list--title",
+        "article-list--unread",
+        "article-list--marks",
         "article-list--meta",
         "article-list--cursor",
         "article-list--empty",
@@ -92,6 +105,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._entries: Sequence[Entry] = ()
         # Search snippets by article path, shown on a row's second line.
         self._snippets: dict[str, list[tuple[str, bool]]] = {}
+        self._states: dict[str, ArticleState] = {}
         self.empty_message = "Loading\u2026"
 
     @property
@@ -123,6 +137,11 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if entries:
             self.cursor = index
 
+    def set_states(self, states: dict[str, ArticleState]) -> None:
+        """Read marks, stars, flags and notes, by path; redrawn at once."""
+        self._states = states
+        self.refresh()
+
     # Drawing
 
     def render_line(self, y: int) -> Strip:
@@ -138,24 +157,34 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if index >= len(self._entries):
             return Strip.blank(width, base)
         entry = self._entries[index]
+        state = self._states.get(entry.rel)
+        unread = state is None or not state.read
         cursor = self.get_component_rich_style("article-list--cursor") if index == self.cursor else None
         if part == 0:
             style = base + self.get_component_rich_style("article-list--title")
-            segments = [Segment(fit(entry.title, width - 2), style + cursor if cursor else style)]
+            if unread:
+                style += self.get_component_rich_style("article-list--unread")
+            segments = [Segment(fit(entry.title, width - MARGIN), style + cursor if cursor else style)]
         else:
             style = base + self.get_component_rich_style("article-list--meta")
             if cursor:
                 style += cursor
+            marks = state_marks(state)
+            segments = [Segment(marks, style + self.get_component_rich_style("article-list--marks"))] if marks else []
+            room = width - MARGIN - cell_len(marks)
             snippet = self._snippets.get(entry.rel)
             if snippet:
                 hit = style + self.get_component_rich_style("article-list--hit")
-                segments = [Segment(t, hit if is_hit else style) for t, is_hit in snippet]
-                segments = list(Segment.adjust_line_length(segments, width - 2, style))
+                parts = [Segment(t, hit if is_hit else style) for t, is_hit in snippet]
+                segments += list(Segment.adjust_line_length(parts, max(room, 0), style))
             else:
-                segments = [Segment(fit(meta_line(entry), width - 2), style)]
+                segments.append(Segment(fit(meta_line(entry), room), style))
         row_style = style + cursor if cursor and part == 0 else style
-        # A marker column keeps the selected row visible without colour.
-        marker = "\u25b6 " if index == self.cursor and part == 0 else "  "
+        # Marker columns keep the selected row and unread articles visible without colour.
+        if part == 0:
+            marker = ("\u25b6" if index == self.cursor else " ") + ("\u25cf " if unread else "  ")
+        else:
+            marker = " " * MARGIN
         return Strip([Segment(marker, row_style), *segments]).adjust_cell_length(width, row_style)
 
     def notify_style_update(self) -> None:

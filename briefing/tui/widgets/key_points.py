@@ -8,15 +8,11 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from briefing.model import Anchor, Article, Fact
+from briefing.model import FACT_GROUPS, Anchor, Article, Fact
+from briefing.state import Mark
 
-FACT_GROUPS = [
-    ("figure", "Figures"),
-    ("date", "Dates"),
-    ("person", "People"),
-    ("place", "Places"),
-    ("organisation", "Organisations"),
-]
+# Signs, not colours, so a mark shows on any terminal.
+MARK_SIGNS = {"verified": "\u2713 verified: ", "disputed": "\u2717 disputed: "}
 
 
 def fact_label(fact: Fact) -> str:
@@ -32,6 +28,8 @@ class KeyPointsPanel(OptionList):
         Binding("j", "cursor_down", "Next point", show=False),
         Binding("k", "cursor_up", "Previous point", show=False),
         Binding("enter", "select", "Show in article"),
+        Binding("v", "mark('verified')", "Verified"),
+        Binding("x", "mark('disputed')", "Disputed"),
     ]
 
     class Jump(Message):
@@ -41,17 +39,32 @@ class KeyPointsPanel(OptionList):
             super().__init__()
             self.anchor = anchor
 
+    class Marked(Message):
+        """The user marked a key point verified or disputed (pressing it again clears it)."""
+
+        def __init__(self, point: str, mark: Mark) -> None:
+            super().__init__()
+            self.point = point
+            self.mark = mark
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._anchors: dict[str, Anchor] = {}
+        self._points: dict[str, str] = {}
+        self.article: Article | None = None
 
     @staticmethod
     def _heading(text: str) -> Option:
         # Headings are the only disabled options; their look is in key_points.tcss.
         return Option(Text(text), disabled=True)
 
-    def show(self, article: Article | None) -> None:
+    def show(self, article: Article | None, marks: dict[str, Mark] | None = None) -> None:
+        """List *article*'s key points, with the analyst's *marks*, and its facts."""
+        marks = marks or {}
+        keep = self.highlighted if article is self.article else None
+        self.article = article
         self._anchors = {}
+        self._points = {}
         options: list[Option | None] = []
         if article is not None:
             points = article.key_points
@@ -62,7 +75,9 @@ class KeyPointsPanel(OptionList):
                 # Given points are the article's words; extracted ones are
                 # the reader's pick of its sentences: the marker tells which.
                 marker = "\u2022 " if point.origin == "given" else "\u2218 "
-                options.append(self._option(f"point-{n}", marker + point.text, point.anchor))
+                mark = MARK_SIGNS.get(marks.get(point.text, ""), "")
+                self._points[f"point-{n}"] = point.text
+                options.append(self._option(f"point-{n}", marker + mark + point.text, point.anchor))
             for kind, title in FACT_GROUPS:
                 facts = [f for f in article.facts if f.kind == kind]
                 if not facts:
@@ -74,7 +89,15 @@ class KeyPointsPanel(OptionList):
             message = "No key points in this article." if article else ""
             options.append(Option(Text(message), disabled=True))
         self.set_options(options)
-        self.highlighted = None
+        self.highlighted = keep
+
+    def action_mark(self, mark: Mark) -> None:
+        option = self.highlighted_option
+        point = self._points.get(option.id or "") if option else None
+        if point is None:
+            self.notify("Move to a key point to mark it.", timeout=3)
+            return
+        self.post_message(self.Marked(point, mark))
 
     def _option(self, option_id: str, text: str, anchor: Anchor | None) -> Option:
         if anchor is not None:

@@ -81,6 +81,7 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
         else:
             widgets.append(Static(Text(article.title), classes="title"))
             widgets.append(Static(Text(self.details(article)), classes="details"))
+            widgets.append(Static(Text(""), classes="note"))
             self._paragraphs = [ParagraphView(p) for p in article.paragraphs]
             widgets.extend(self._paragraphs)
             if article.truncated:
@@ -92,6 +93,12 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
             await self.remove_children()
             await self.mount_all(widgets)
         self.scroll_home(animate=False, immediate=True)
+
+    def set_note(self, note: str) -> None:
+        """Show the analyst's note under the article's details (hidden when empty)."""
+        for widget in self.query(".note").results(Static):
+            widget.update(Text("Note: " + note.strip()) if note.strip() else Text(""))
+            widget.display = bool(note.strip())
 
     def highlight(self, anchor: Anchor | None) -> None:
         """Highlight the sentence at *anchor* and scroll it into view; None clears."""

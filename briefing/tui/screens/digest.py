@@ -1,0 +1,39 @@
+"""Asking where to write the digest of the listed articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Static
+
+
+class DigestScreen(ModalScreen[Path | None]):
+    """A file name for the digest; `enter` writes it, `esc` does not."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, count: int, default: Path) -> None:
+        super().__init__()
+        self.count = count
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="digest-body"):
+            plural = "s" if self.count != 1 else ""
+            yield Static(Text(f"Write a Markdown digest of the {self.count} listed article{plural} to:"))
+            yield Input(str(self.default), id="digest-path")
+            yield Static(Text("enter writes \u00b7 esc cancels"), id="digest-hint")
+        yield Footer()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        self.dismiss(Path(value).expanduser() if value else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,43 @@
+"""Writing the analyst's note on an article, without leaving the reader."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static, TextArea
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """A text box for the note; `ctrl+s` keeps it, `esc` leaves it as it was."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save note"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, title: str, note: str) -> None:
+        super().__init__()
+        self.article_title = title
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-body"):
+            # The title is article text: shown as Text, never as markup.
+            yield Static(Text(f"Note on: {self.article_title}"), id="note-title")
+            yield TextArea(self.note, id="note-text", soft_wrap=True, tab_behavior="focus")
+            yield Static(Text("ctrl+s saves \u00b7 esc cancels \u00b7 an empty note removes it"), id="note-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
