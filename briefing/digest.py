@@ -84,7 +84,8 @@ def _article(item: DigestItem) -> list[str]:
             lines.append("")
     if state.noted:
         lines += ["**Note**", ""]
-        lines += [f"> {escape(line)}" if line.strip() else ">" for line in state.note.splitlines()]
+        # The note is the analyst's own text, Markdown included: passed on as written.
+        lines += [f"> {line}" if line.strip() else ">" for line in state.note.splitlines()]
         lines.append("")
     return lines
 

@@ -528,10 +528,10 @@ class BriefingApp(App[None]):
         panel.show(reader.article, state.marks)
 
     def _current_entry(self) -> Entry | None:
-        entry = self.shown_entry
-        if entry is None or self.shown is None:
-            self.notify("Open an article first.", timeout=3)
-            return None
+        """The article a review key acts on: the one highlighted in the list, else the one shown."""
+        entry = self.query_one(ArticleList).current or (self.shown_entry if self.shown else None)
+        if entry is None:
+            self.notify("No article is selected.", timeout=3)
         return entry
 
     def _save(self, change, entry: Entry) -> bool:
@@ -570,8 +570,9 @@ class BriefingApp(App[None]):
             self.notify(word[0] if value else word[1], timeout=2)
 
     def on_key_points_panel_marked(self, message: KeyPointsPanel.Marked) -> None:
-        entry = self._current_entry()
-        if entry is None:
+        # The point belongs to the article in the reading pane.
+        entry = self.shown_entry
+        if entry is None or self.shown != entry.rel:
             return
         state = self.states.get(entry.rel) or ArticleState()
         mark = None if state.marks.get(message.point) == message.mark else message.mark
@@ -632,8 +633,7 @@ class BriefingApp(App[None]):
     def _restore_offset(self, entry: Entry) -> None:
         if self._restore_to and self._restore_to[0] == entry.rel:
             offset = self._restore_to[1]
-            reader = self.query_one(ReadingPane)
-            self.call_after_refresh(lambda: reader.scroll_to(y=offset, animate=False, immediate=True))
+            self.query_one(ReadingPane).restore_offset(offset)
         self._restore_to = None
 
     def _remember_position(self) -> None:

@@ -65,6 +65,8 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
         self.hits: list[Anchor] = []
         self.hit_index: int | None = None
         self._paragraphs: list[ParagraphView] = []
+        # A reading position to go back to, waiting for the layout to reach it.
+        self._pending_offset: int | None = None
 
     def compose(self):
         yield Static(Text("Loading\u2026"), id="reader-placeholder", classes="placeholder")
@@ -72,6 +74,7 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
     async def show(self, article: Article | None, empty_message: str = "") -> None:
         """Replace what the pane shows with *article* (or a message when None)."""
         self.article = article
+        self._pending_offset = None
         self.highlighted = None
         self.hits, self.hit_index = [], None
         self._paragraphs = []
@@ -93,6 +96,22 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
             await self.remove_children()
             await self.mount_all(widgets)
         self.scroll_home(animate=False, immediate=True)
+
+    def restore_offset(self, y: int) -> None:
+        """Scroll to *y* once the article is laid out far enough to reach it."""
+        self._pending_offset = y
+        self._apply_pending_offset()
+
+    def watch_virtual_size(self) -> None:
+        self._apply_pending_offset()
+
+    def _apply_pending_offset(self) -> None:
+        y = self._pending_offset
+        if y is None:
+            return
+        self.scroll_to(y=y, animate=False, immediate=True)
+        if self.max_scroll_y >= y:
+            self._pending_offset = None
 
     def set_note(self, note: str) -> None:
         """Show the analyst's note under the article's details (hidden when empty)."""

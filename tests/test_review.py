@@ -1,0 +1,230 @@
+"""Reviewing with the keyboard: marks that survive a restart, filters, notes and the digest."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from textual.widgets import Input, Static, TextArea
+
+from briefing.search.index import ContentIndex
+from briefing.state import StateStore
+from briefing.tui.app import BriefingApp
+from briefing.tui.screens.note import NoteScreen
+from briefing.tui.widgets.article_list import ArticleList
+from briefing.tui.widgets.key_points import KeyPointsPanel
+from briefing.tui.widgets.reading_pane import ReadingPane
+from tui_helpers import list_lines, settle
+
+
+@pytest.fixture
+def content(tmp_path, content_dir):
+    folder = tmp_path / "content"
+    shutil.copytree(content_dir, folder)
+    return folder
+
+
+def reader(content) -> BriefingApp:
+    app = BriefingApp(content)
+    app.read_delay = 3600  # only enter marks an article read in these tests
+    return app
+
+
+def sidebar_prompts(app) -> list[str]:
+    panel = app.query_one(KeyPointsPanel)
+    return [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
+
+
+def note_shown(app) -> str:
+    widget = app.query_one(ReadingPane).query_one(".note", Static)
+    return widget.visual.plain if widget.display else ""
+
+
+async def test_marks_made_in_one_session_are_there_in_the_next(content):
+    app = reader(content)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")  # open the second article: read
+        await settle(pilot)
+        await pilot.press("s", "f")
+        await pilot.press("a")
+        assert isinstance(app.screen, NoteScreen)
+        app.screen.query_one(TextArea).insert("Compare with the [bold]UN[/] count.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # Mark the first key point verified in the sidebar (enter left the focus in the reading pane).
+        assert app.focused is app.query_one(ReadingPane)
+        await pilot.press("tab", "down", "v")
+        await pilot.pause()
+        assert "\u2713 verified: " in sidebar_prompts(app)[1]
+        await pilot.press("shift+tab", "pagedown")
+        await pilot.pause()
+        offset = int(app.query_one(ReadingPane).scroll_y)
+        assert offset > 0
+        lines = list_lines(app)
+        await pilot.press("q")
+    # The second row, read: no unread dot; starred, flagged, noted.
+    assert lines[2].startswith("\u25b6  Jihadist")
+    assert lines[3].startswith("   \u2605\u2691\u270e ")
+
+    again = reader(content)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        articles = again.query_one(ArticleList)
+        # Back where the analyst left off: the same article, the same place in it.
+        assert articles.cursor == 1
+        assert again.query_one(ReadingPane).article.title.startswith("Jihadist Rebels")
+        assert int(again.query_one(ReadingPane).scroll_y) == offset
+        assert list_lines(again)[3].startswith("   \u2605\u2691\u270e ")
+        assert note_shown(again) == "Note: Compare with the [bold]UN[/] count."
+        assert "\u2713 verified: " in sidebar_prompts(again)[1]
+        # The first article was never opened with enter: still unread.
+        assert list_lines(again)[0].startswith(" \u25cf ")
+
+
+async def test_u_toggles_read_and_pressing_a_mark_again_clears_it(content):
+    app = reader(content)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert list_lines(app)[0].startswith("\u25b6\u25cf ")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert list_lines(app)[0].startswith("\u25b6  ")
+        await pilot.press("u")
+        assert list_lines(app)[0].startswith("\u25b6\u25cf ")
+        await pilot.press("s")
+        assert "\u2605" in list_lines(app)[1]
+        await pilot.press("s")
+        assert "\u2605" not in list_lines(app)[1]
+        await pilot.press("tab", "down", "x")
+        await pilot.pause()
+        assert "\u2717 disputed: " in sidebar_prompts(app)[1]
+        await pilot.press("x")
+        await pilot.pause()
+        assert "disputed" not in sidebar_prompts(app)[1]
+
+
+async def test_filters_narrow_the_list_and_combine_with_search(content):
+    app = reader(content)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        articles = app.query_one(ArticleList)
+        await pilot.press("s")  # star 000
+        await pilot.press("j", "j", "j")  # 003
+        await settle(pilot)
+        await pilot.press("s", "f", "enter")
+        await settle(pilot)
+        await pilot.press("shift+tab")
+        await pilot.press("3")
+        assert articles.border_title == "Starred (2 of 5)"
+        assert sorted(e.rel[:3] for e in articles.entries) == ["000", "003"]
+        await pilot.press("4")
+        assert articles.border_title == "Flagged (1 of 5)"
+        await pilot.press("2")
+        assert articles.border_title == "Unread (4 of 5)"
+        assert "003" not in [e.rel[:3] for e in articles.entries]
+        await pilot.press("5")
+        assert articles.entries == [] and list_lines(app)[0].startswith("No noted articles. Press 1")
+        await pilot.press("3", "slash", *"Hezbollah", "enter")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        # Starred and mentioning Hezbollah: only 003.
+        assert articles.border_title == "Starred results (1 of 5)"
+        assert [e.rel[:3] for e in articles.entries] == ["003"]
+        await pilot.press("1")
+        assert articles.border_title == "Results (2 of 5)"
+
+
+async def test_escape_leaves_the_note_as_it_was(content):
+    app = reader(content)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        app.screen.query_one(TextArea).insert("not kept")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert note_shown(app) == ""
+        assert "\u270e" not in list_lines(app)[1]
+
+
+async def test_D_writes_a_digest_of_the_listed_articles(content, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = reader(content)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "3")
+        await pilot.press("D")
+        await pilot.pause()
+        field = app.screen.query_one(Input)
+        assert field.value.startswith(str(tmp_path / "briefing-digest-"))
+        field.value = str(tmp_path / "hand-on.md")
+        await pilot.press("enter")
+        await settle(pilot)
+    text = (tmp_path / "hand-on.md").read_text()
+    assert "1 article." in text and "### After a significant escalation" in text
+    assert "Jihadist" not in text
+
+
+async def test_a_second_reader_sees_the_first_ones_marks(content):
+    first = reader(content)
+    async with first.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        entry = first.query_one(ArticleList).entries[2]
+        # Another session stars an article.
+        StateStore().folder(content).set_flag(entry, "starred", True)
+        for _ in range(100):
+            await pilot.pause(0.1)
+            if "\u2605" in list_lines(first)[5]:
+                break
+        assert "\u2605" in list_lines(first)[5]
+
+
+class Terminal:
+    """A real terminal: the reader under tmux, on a server of its own."""
+
+    def __init__(self, command: str, env: dict[str, str], size: tuple[int, int] = (100, 30)) -> None:
+        self.socket = f"briefing-test-{os.getpid()}-{time.monotonic_ns()}"
+        settings = [arg for name, value in env.items() for arg in ("-e", f"{name}={value}")]
+        self.tmux("new-session", "-d", "-x", str(size[0]), "-y", str(size[1]), *settings, command)
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True).stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p")
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = self.screen()
+        while text not in screen and time.monotonic() < deadline:
+            time.sleep(0.1)
+            screen = self.screen()
+        assert text in screen, screen
+        return screen
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+def test_a_star_survives_sigkill_of_the_reader(content, private_state):
+    ContentIndex(content).update()
+    env = {name: os.environ[name] for name in ("BRIEFING_STATE_DIR", "BRIEFING_INDEX_DIR")}
+    terminal = Terminal(f"{sys.executable} -m briefing --content {content}", {**env, "TERM": "xterm-256color"})
+    try:
+        terminal.wait_for("Articles (5)")
+        terminal.tmux("send-keys", "s")
+        terminal.wait_for("\u2605")
+        # The star is on screen: kill the reader with no chance to clean up.
+        pid = terminal.tmux("list-panes", "-F", "#{pane_pid}").split()[0]
+        os.kill(int(pid), signal.SIGKILL)
+    finally:
+        terminal.close()
+    snapshot = ContentIndex(content).snapshot()
+    states = StateStore().folder(content).load(snapshot.entries)
+    assert [rel[:3] for rel, s in states.items() if s.starred] == ["000"]
