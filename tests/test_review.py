@@ -228,3 +228,15 @@ def test_a_star_survives_sigkill_of_the_reader(content, private_state):
     snapshot = ContentIndex(content).snapshot()
     states = StateStore().folder(content).load(snapshot.entries)
     assert [rel[:3] for rel, s in states.items() if s.starred] == ["000"]
+
+
+async def test_the_command_palette_offers_each_filter_and_the_digest(content):
+    app = reader(content)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        for title in ("Show unread articles", "Show starred articles", "Show articles flagged for follow-up",
+                      "Show articles with a note", "Show all articles", "Write a digest"):
+            assert title in commands
+        commands["Show unread articles"].callback()
+        assert app.query_one(ArticleList).border_title == "Unread (5 of 5)"
