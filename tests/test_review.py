@@ -165,6 +165,8 @@ async def test_D_writes_a_digest_of_the_listed_articles(content, tmp_path, monke
         field.value = str(tmp_path / "hand-on.md")
         await pilot.press("enter")
         await settle(pilot)
+        # Typing the file name was not a search.
+        assert app.results is None and app.query_one(ArticleList).border_title == "Starred (1 of 5)"
     text = (tmp_path / "hand-on.md").read_text()
     assert "1 article." in text and "### After a significant escalation" in text
     assert "Jihadist" not in text
@@ -240,3 +242,36 @@ async def test_the_command_palette_offers_each_filter_and_the_digest(content):
             assert title in commands
         commands["Show unread articles"].callback()
         assert app.query_one(ArticleList).border_title == "Unread (5 of 5)"
+
+
+async def test_keys_typed_into_a_note_are_text_not_commands(content):
+    app = reader(content)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"see /s 1 f D q", "ctrl+s")
+        await pilot.pause()
+        assert note_shown(app) == "Note: see /s 1 f D q"
+        assert app.query_one(ArticleList).border_title == "Articles (5)"
+        assert "\u2605" not in list_lines(app)[1] and "\u2691" not in list_lines(app)[1]
+        assert not app.query_one("#search").has_class("-active")
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+def test_e_writes_the_note_in_the_users_editor(content, tmp_path):
+    ContentIndex(content).update()
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "Written in the editor\\n" >> "$1"\n')
+    editor.chmod(0o755)
+    env = {name: os.environ[name] for name in ("BRIEFING_STATE_DIR", "BRIEFING_INDEX_DIR")}
+    terminal = Terminal(f"{sys.executable} -m briefing --content {content}",
+                        {**env, "TERM": "xterm-256color", "EDITOR": str(editor), "VISUAL": ""})
+    try:
+        terminal.wait_for("Articles (5)")
+        terminal.wait_for("signify")  # the first article is shown
+        terminal.tmux("send-keys", "e")
+        screen = terminal.wait_for("Note saved")
+        assert "Note: Written in the editor" in screen
+    finally:
+        terminal.close()
+    states = StateStore().folder(content).load(ContentIndex(content).snapshot().entries)
+    assert [s.note for s in states.values()] == ["Written in the editor"]

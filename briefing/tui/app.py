@@ -15,7 +15,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widgets import Footer, Input, TextArea
 
 from briefing.library import find_files
 from briefing.model import Anchor, Article, Entry
@@ -114,6 +114,7 @@ class BriefingApp(App[None]):
 
     def __init__(self, content: Path, index_dir: Path | None = None) -> None:
         super().__init__()
+        self._own_actions = {b.action.split("(")[0] for b in self.BINDINGS if isinstance(b, Binding)}
         self.content = content
         self.index = ContentIndex(content, index_dir)
         self.snapshot: Snapshot | None = None
@@ -417,8 +418,12 @@ class BriefingApp(App[None]):
     # Searching
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Over a dialog (help, a note, the digest) the reader's own keys rest:
+        # "/" or "s" typed into a note is text, not a search or a star.
+        if len(self.screen_stack) > 1 and action in self._own_actions:
+            return False
         # In the search box "/" is just a character.
-        if action == "search" and isinstance(self.focused, SearchInput):
+        if action == "search" and isinstance(self.focused, (Input, TextArea)):
             return False
         return True
 
@@ -428,7 +433,10 @@ class BriefingApp(App[None]):
         # straight after "/" are already queued and must reach the box.
         self.screen.set_focus(self.query_one(SearchInput))
 
-    def on_input_changed(self, event: SearchInput.Changed) -> None:
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # Other inputs (the digest's file name) are not queries.
+        if not isinstance(event.input, SearchInput):
+            return
         if self._search_timer is not None:
             self._search_timer.stop()
         query = event.value
