@@ -592,12 +592,12 @@ class BriefingApp(App[None]):
             return
         state = self.states.get(entry.rel) or ArticleState()
 
-        def done(text: str | None) -> None:
-            if text is not None and text.strip() != state.note.strip():
-                if self._save(lambda: self.folder_state.set_note(entry, text), entry):
-                    self.notify("Note saved" if text.strip() else "Note removed", timeout=2)
+        self.push_screen(NoteScreen(entry.title, state.note), lambda text: self._save_note(entry, state, text))
 
-        self.push_screen(NoteScreen(entry.title, state.note), done)
+    def _save_note(self, entry: Entry, state: ArticleState, text: str | None) -> None:
+        if text is not None and text.strip() != state.note.strip():
+            if self._save(lambda: self.folder_state.set_note(entry, text), entry):
+                self.notify("Note saved" if text.strip() else "Note removed", timeout=2)
 
     def action_note_in_editor(self) -> None:
         entry = self._current_entry()
@@ -609,9 +609,7 @@ class BriefingApp(App[None]):
         except EditorError as exc:
             self.notify(str(exc), severity="error", timeout=6, markup=False)
             return
-        if text is not None and text.strip() != state.note.strip():
-            if self._save(lambda: self.folder_state.set_note(entry, text), entry):
-                self.notify("Note saved" if text.strip() else "Note removed", timeout=2)
+        self._save_note(entry, state, text)
 
     def action_filter(self, name: str) -> None:
         self.filter = name
