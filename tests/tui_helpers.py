@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from briefing.tui.widgets.article_list import ArticleList
 
@@ -13,10 +14,21 @@ async def settle(pilot: Pilot, timeout: float = 30.0) -> None:
     while pilot.app.index_state == "waiting" and waited < timeout:
         await pilot.pause(0.05)
         waited += 0.05
-    await pilot.app.workers.wait_for_complete()
+    await _workers_done(pilot)
     await pilot.pause(0.2)
-    await pilot.app.workers.wait_for_complete()
+    await _workers_done(pilot)
     await pilot.pause()
+
+
+async def _workers_done(pilot: Pilot) -> None:
+    # An exclusive worker replaced by a newer one reports itself cancelled:
+    # that is the reader working as meant, so wait on for the newer one.
+    for _ in range(10):
+        try:
+            await pilot.app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            await pilot.pause(0.05)
 
 
 def list_lines(app) -> list[str]:
