@@ -7,7 +7,9 @@ BIN := $(VENV)/bin
 CONTENT ?= content
 STAMP := $(VENV)/.installed
 
-.PHONY: run test clean
+.PHONY: run test bench clean
+
+BENCH_SIZES ?= 1000,10000
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Briefing needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -20,6 +22,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -12,11 +12,12 @@ TEXT_SUFFIXES = frozenset({".txt"})
 SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES
 
 
-def parse_text(text: str, path: Path, warnings: list[str] | None = None) -> Article:
+def parse_text(text: str, path: Path, warnings: list[str] | None = None, extras: bool = True) -> Article:
     """Parse already decoded and cleaned *text* as the file *path*.
 
     The article comes with its key points (given and anchored, or extracted)
-    and its facts.
+    and its facts; without *extras*, with its given key points only, as they
+    stand in the file (what the index needs, at a third of the cost).
     """
     # Imported here so that importing this package stays cheap for the CLI.
     from briefing.facts import extract_facts
@@ -29,9 +30,10 @@ def parse_text(text: str, path: Path, warnings: list[str] | None = None) -> Arti
         article = parse_markdown(text, path, warnings)
     else:
         article = parse_plain_text(text, path, warnings)
-    sentences = body_sentences(article)
-    article.key_points = key_points(article, sentences)
-    article.facts = extract_facts(sentences)
+    if extras:
+        sentences = body_sentences(article)
+        article.key_points = key_points(article, sentences)
+        article.facts = extract_facts(sentences)
     return article
 
 

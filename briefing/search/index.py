@@ -262,17 +262,26 @@ class _Update:
             self.catalogue.skip(line.split(": ", 1)[0], line)
         try:
             seen: set[str] = set()
-            for n, path in enumerate(paths):
+            # First the cheap pass: which files changed (size and time) and must be read.
+            jobs: list[tuple[Path, str, os.stat_result]] = []
+            for path in paths:
                 rel = path.relative_to(self.content).as_posix()
                 seen.add(rel)
-                self._file(path, rel, known.get(rel))
+                job = self._check(path, rel, known.get(rel))
+                if job is not None:
+                    jobs.append(job)
+            done = len(paths) - len(jobs)
+            # Then read, hash and parse them (in parallel when there are many), writing in order.
+            for (path, rel, stat), outcome in zip(jobs, _read_all(jobs, known), strict=True):
+                self._apply(path, rel, stat, known.get(rel), outcome)
+                done += 1
                 if self.written >= self.batch:
                     self._commit()
                     self.batch = min(self.batch * 2, self.MAX_BATCH)
                     if self.progress:
-                        self.progress(n + 1, len(paths), True)
+                        self.progress(done, len(paths), True)
                 elif self.progress:
-                    self.progress(n + 1, len(paths), False)
+                    self.progress(done, len(paths), False)
             for rel in sorted(set(known) - seen):
                 if known[rel].digest is not None:
                     self._writer().delete_by_term("path", rel)
@@ -288,46 +297,89 @@ class _Update:
             self.catalogue.discard()
             raise
 
-    def _file(self, path: Path, rel: str, known: Known | None) -> None:
+    def _check(self, path: Path, rel: str, known: Known | None) -> tuple[Path, str, os.stat_result] | None:
+        """The file as a job to read, or None when it is unchanged or cannot be read at all."""
         report = self.report
         try:
             stat = path.stat()
         except OSError as exc:
             report.skipped.append(f"{rel}: cannot be read ({exc.strerror})")
-            return
+            return None
         if known and known.size == stat.st_size and known.mtime == stat.st_mtime_ns:
             if known.reason:
                 report.skipped.append(known.reason)
             else:
                 report.unchanged += 1
-            return
-        try:
-            if stat.st_size > MAX_BYTES:
-                raise UnreadableFile(f"{rel}: too large ({stat.st_size // 2**20} MiB; the limit is {MAX_BYTES // 2**20} MiB)")
-            data = path.read_bytes()
-            digest = hashlib.sha256(data).hexdigest()
-            if known and known.digest == digest:
-                # Touched but not changed: remember the new time, skip parsing.
-                self.catalogue.touch(rel, stat.st_mtime_ns)
-                report.unchanged += 1
-                return
-            text, warnings = decode_bytes(data, rel)
-            article = parse_text(text, path, warnings)
-        except UnreadableFile as exc:
-            report.skipped.append(f"{exc}")
+            return None
+        return path, rel, stat
+
+    def _apply(self, path: Path, rel: str, stat: os.stat_result, known: Known | None, outcome: tuple) -> None:
+        report = self.report
+        kind = outcome[0]
+        if kind == "error":
+            report.skipped.append(outcome[1])
+        elif kind == "same":
+            # Touched but not changed: remember the new time; it was not parsed.
+            self.catalogue.touch(rel, stat.st_mtime_ns)
+            report.unchanged += 1
+        elif kind == "skip":
+            report.skipped.append(outcome[1])
             if known and known.digest is not None:
                 self._writer().delete_by_term("path", rel)
                 self.written += 1
                 report.removed.append(rel)
-            self.catalogue.skip(rel, str(exc), stat.st_size, stat.st_mtime_ns)
-            return
-        except OSError as exc:
-            report.skipped.append(f"{rel}: cannot be read ({exc.strerror})")
-            return
-        self._writer().update_document(**document(article, rel))
-        self.written += 1
-        self.catalogue.put(article, rel, stat.st_size, stat.st_mtime_ns, digest)
-        (report.updated if known and known.digest is not None else report.added).append(rel)
+            self.catalogue.skip(rel, outcome[1], stat.st_size, stat.st_mtime_ns)
+        else:
+            _, article, digest = outcome
+            self._writer().update_document(**document(article, rel))
+            self.written += 1
+            self.catalogue.put(article, rel, stat.st_size, stat.st_mtime_ns, digest)
+            (report.updated if known and known.digest is not None else report.added).append(rel)
+
+
+# Below this many files to read, starting worker processes costs more than it saves.
+PARALLEL_FROM = 200
+
+
+def _read_all(jobs: list[tuple[Path, str, os.stat_result]], known: dict[str, Known]):
+    """The outcome of reading each job, in order: in worker processes when there are many.
+
+    Parsing is most of the cost of a build; Whoosh's writer stays in this
+    process, so the workers only read, hash and parse. They are spawned, not
+    forked: the caller may have threads.
+    """
+    args = [(str(path), rel, stat.st_size, (known.get(rel) or Known(0, 0, None)).digest) for path, rel, stat in jobs]
+    workers = min(os.cpu_count() or 1, 4)
+    if len(args) < PARALLEL_FROM or workers < 2:
+        yield from map(_read_one, args)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield from pool.map(_read_one, args, chunksize=32)
+
+
+def _read_one(job: tuple[str, str, int, str | None]) -> tuple:
+    """("article", article, digest), ("same", digest), ("skip", why) or ("error", why)."""
+    path_name, rel, size, known_digest = job
+    path = Path(path_name)
+    if size > MAX_BYTES:
+        return ("skip", f"{rel}: too large ({size // 2**20} MiB; the limit is {MAX_BYTES // 2**20} MiB)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return ("error", f"{rel}: cannot be read ({exc.strerror})")
+    digest = hashlib.sha256(data).hexdigest()
+    if known_digest == digest:
+        return ("same", digest)
+    try:
+        text, warnings = decode_bytes(data, rel)
+        # The index needs the text and the given key points, not the extracted ones or facts.
+        article = parse_text(text, path, warnings, extras=False)
+    except UnreadableFile as exc:
+        return ("skip", str(exc))
+    return ("article", article, digest)
 
 
 def document(article: Article, rel: str) -> dict[str, object]:
