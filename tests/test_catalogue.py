@@ -99,3 +99,18 @@ def test_a_missing_or_broken_catalogue_means_a_rebuild(tmp_path, content):
     report = index.update()
     assert report.rebuilt
     assert len(index.snapshot().entries) == 5
+
+
+def test_many_changed_files_are_parsed_in_worker_processes_with_the_same_result(tmp_path, content, monkeypatch):
+    serial = ContentIndex(content, tmp_path / "serial")
+    serial.update()
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 2)
+    (content / "broken.txt").write_bytes(b"\x00\x01binary\x00" * 40)
+    parallel = ContentIndex(content, tmp_path / "parallel")
+    report = parallel.update()
+    assert len(report.added) == 5 and any(s.startswith("broken.txt") for s in report.skipped)
+    assert [(e.rel, e.title, e.digest) for e in parallel.snapshot().entries] == [
+        (e.rel, e.title, e.digest) for e in serial.snapshot().entries
+    ]
+    with Engine(parallel.open()) as engine:
+        assert len(engine.search("Aleppo").hits) == 5
