@@ -237,6 +237,21 @@ class FolderState:
             )
         return states
 
+    def load_one(self, entry: Entry) -> ArticleState | None:
+        """The state of one article (after a change to it), without reading the others'."""
+        with self.store.lock:
+            try:
+                row = self._row(self.store.con, entry.rel, entry.digest)
+                if row is None:
+                    return None
+                read, starred, flagged, note = self.store.con.execute(
+                    "SELECT read, starred, flagged, note FROM article_state WHERE id = ?", (row,)
+                ).fetchone()
+                marks = dict(self.store.con.execute("SELECT point, mark FROM point_marks WHERE article = ?", (row,)))
+            except sqlite3.Error as exc:
+                raise StateError(f"cannot read the state file {self.store.path}: {exc}") from None
+        return ArticleState(read=bool(read), starred=bool(starred), flagged=bool(flagged), note=note, marks=marks)
+
     # Writing: one field at a time
 
     def set_flag(self, entry: Entry, flag: Flag, value: bool) -> None:

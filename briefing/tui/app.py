@@ -555,7 +555,13 @@ class BriefingApp(App[None]):
             saved = False
         else:
             saved = True
-        self._load_states()
+        # Read back only this article: what is on disk is what is shown.
+        try:
+            state = self.folder_state.load_one(entry)
+        except StateError:
+            state = None
+        if state is not None:
+            self.states[entry.rel] = state
         self._show_state()
         return saved
 
