@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing.article_cache import ArticleCache
 from briefing.model import FACT_GROUPS, Article, Entry
 from briefing.state import ArticleState
 
@@ -110,12 +111,15 @@ def collect(
     states: dict[str, ArticleState],
     which: str = "all",
     since: dt.date | None = None,
+    cache: ArticleCache | None = None,
 ) -> list[DigestItem]:
-    """The articles of *entries* that pass the filter *which* and are dated *since* or later, read."""
-    from briefing.article_cache import ArticleCache
+    """The articles of *entries* that pass the filter *which* and are dated *since* or later, read.
+
+    A reader passes its own *cache*, so articles it has open are not parsed again.
+    """
     from briefing.state import keep
 
-    cache = ArticleCache()
+    cache = cache or ArticleCache()
     items = []
     for entry in entries:
         state = states.get(entry.rel) or ArticleState()

@@ -290,7 +290,11 @@ class _Update:
                 self.catalogue.remove(rel)
             self._commit()
             if self.progress:
-                self.progress(len(paths), len(paths), True)
+                # "committed" at the end only when the list changed: a reader
+                # need not read the catalogue again after a no-change check.
+                reasons = {k.reason for k in known.values() if k.reason}
+                changed = report.changed or report.rebuilt or any(s not in reasons for s in report.skipped)
+                self.progress(len(paths), len(paths), bool(changed))
         except BaseException:
             if self.writer is not None:
                 self.writer.cancel()
@@ -348,7 +352,7 @@ def _read_all(jobs: list[tuple[Path, str, os.stat_result]], known: dict[str, Kno
     process, so the workers only read, hash and parse. They are spawned, not
     forked: the caller may have threads.
     """
-    args = [(str(path), rel, stat.st_size, (known.get(rel) or Known(0, 0, None)).digest) for path, rel, stat in jobs]
+    args = [(str(path), rel, stat.st_size, getattr(known.get(rel), "digest", None)) for path, rel, stat in jobs]
     workers = min(os.cpu_count() or 1, 4)
     if len(args) < PARALLEL_FROM or workers < 2:
         yield from map(_read_one, args)

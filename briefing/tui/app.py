@@ -140,6 +140,7 @@ class BriefingApp(App[None]):
         self._state_version = 0
         self._position: Position | None = None
         self._restore_to: tuple[str, int] | None = None
+        self._saved_position: tuple[str, int] | None = None
         self.engine: Engine | None = None
         self._engine_lock = threading.Lock()
         self.results: Results | None = None
@@ -249,6 +250,7 @@ class BriefingApp(App[None]):
         command = [sys.executable, "-m", "briefing", "index", "--progress-lines",
                    "--content", str(self.content), "--index", str(self.index.dir)]
         errors: list[str] = []
+        listed = False  # whether this run's commits already brought the list up to date
         try:
             with subprocess.Popen(
                 command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -263,6 +265,7 @@ class BriefingApp(App[None]):
                             status = f"Indexing {done}/{total} ({rate:.0f}/s)"
                             self.call_from_thread(self._set_index_status, status)
                         if kind == "committed":
+                            listed = True
                             self.call_from_thread(self._catalogue_read, self.index.snapshot())
                     else:
                         errors.append(line.strip())
@@ -283,7 +286,9 @@ class BriefingApp(App[None]):
                 self.engine.close()
             self.engine = Engine(ix)
         rebuilt = [line for line in errors if "rebuilt" in line]
-        self.call_from_thread(self._index_ready, rebuilt, self.index.snapshot())
+        # Read the list again only if no commit did and none was read yet (a first empty folder).
+        snapshot = self.index.snapshot() if not listed and self.snapshot is None else None
+        self.call_from_thread(self._index_ready, rebuilt, snapshot)
 
     def _set_index_status(self, text: str) -> None:
         self.query_one(ReadingPane).border_subtitle = text
@@ -305,7 +310,8 @@ class BriefingApp(App[None]):
         self._set_index_status("")
         for message in messages:
             self.notify(message, severity="warning", markup=False)
-        self._catalogue_read(snapshot)
+        if snapshot is not None:
+            self._catalogue_read(snapshot)
         if self.snapshot is not None and not self.snapshot.entries:
             await self.query_one(ReadingPane).show(
                 None, f"No briefing files (.txt, .md) were found in {self.content}."
@@ -316,6 +322,9 @@ class BriefingApp(App[None]):
             self.run_search(query)
 
     def _schedule_poll(self) -> None:
+        # Where one is reading is saved at this pace and on quit, not at every
+        # move through the list: each save waits for the disk.
+        self._remember_position()
         # A scan of a large folder is not free: poll less often the longer it takes.
         self.set_timer(max(POLL_INTERVAL, self._scan_cost * 20), self.check_folder)
 
@@ -323,9 +332,10 @@ class BriefingApp(App[None]):
     def check_folder(self) -> None:
         if self._indexing:
             return  # the update in progress reschedules the poll
-        if self.store is not None and self.store.data_version() != self._state_version:
+        version = self.store.data_version() if self.store is not None else 0
+        if version != self._state_version:
             # Another reader changed the state: show its marks too.
-            self._state_version = self.store.data_version()
+            self._state_version = version
             self.call_from_thread(self._state_changed_elsewhere)
         started = time.monotonic()
         signature = folder_signature(self.content)
@@ -393,7 +403,6 @@ class BriefingApp(App[None]):
         self._mark_hits()
         if article is not None:
             self._restore_offset(entry)
-            self._remember_position()
             # Opened with enter: read now. Passed over in the list: read once it has stayed a moment.
             if self._read_timer is not None:
                 self._read_timer.stop()
@@ -652,8 +661,12 @@ class BriefingApp(App[None]):
         entry = self.shown_entry
         if self.folder_state is None or entry is None or self.shown is None:
             return
+        position = (entry.rel, int(self.query_one(ReadingPane).scroll_y))
+        if position == self._saved_position:
+            return
         try:
-            self.folder_state.remember_position(entry, int(self.query_one(ReadingPane).scroll_y))
+            self.folder_state.remember_position(entry, position[1])
+            self._saved_position = position
         except StateError:
             pass  # where one left off is a convenience; the marks are what must be kept
 
@@ -678,7 +691,7 @@ class BriefingApp(App[None]):
 
     @work(thread=True, exclusive=True, group="digest")
     def write_digest(self, entries: list[Entry], path: Path) -> None:
-        items = collect(entries, self.states)
+        items = collect(entries, self.states, cache=self.articles)
         try:
             write_atomically(path, render(items))
         except OSError as exc:
