@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
