@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from make_corpus import PLACES, SOURCES, Writer, make_corpus  # noqa: E402
+from make_corpus import PLACES, Writer, make_corpus  # noqa: E402
 
 from briefing.search.engine import Engine  # noqa: E402
 from briefing.search.index import ContentIndex  # noqa: E402
@@ -72,7 +72,7 @@ def query_mix(seed: int = 7) -> list[tuple[str, str, str | None]]:
         mix.append(("fuzzy", f"{typo}~", None))
     for _ in range(20):
         month = rng.randint(1, 12)
-        mix.append(("date", f"date:2024-{month:02}-01..2024-{month:02}-28 {rng.choice(SOURCES).split()[0]}", None))
+        mix.append(("date", f"date:2024-{month:02}-01..2024-{month:02}-28 {rng.choice(common)}", None))
     return mix
 
 

@@ -221,7 +221,8 @@ def test_killed_index_build_then_normal_start(tmp_path, content_dir):
     proc = cli("index", "--content", str(tmp_path / "c"), "--rebuild", env=env)
     time.sleep(1.0)
     proc.send_signal(signal.SIGKILL)
-    proc.communicate()
+    # Its parsing workers end with it: nothing keeps its output open.
+    proc.communicate(timeout=30)
     result = subprocess.run(
         [sys.executable, "-m", "briefing", "search", "Aleppo", "--limit", "1000", "--json",
          "--content", str(tmp_path / "c")],

@@ -6,6 +6,7 @@ from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
 from briefing.tui.widgets.article_list import ArticleList
+from briefing.tui.widgets.article_text import ArticleText
 
 
 async def settle(pilot: Pilot, timeout: float = 30.0) -> None:
@@ -35,3 +36,18 @@ def list_lines(app) -> list[str]:
     """The article list as the user sees it, one string a screen line."""
     widget = app.query_one(ArticleList)
     return [widget.render_line(y).text for y in range(widget.size.height)]
+
+
+def article_lines(app) -> list[str]:
+    """The article's text in the reading pane as drawn, one string a line, right-trimmed."""
+    return [strip.text.rstrip() for strip in app.query_one(ArticleText).lines()]
+
+
+def reversed_runs(app) -> list[tuple[int, str]]:
+    """(line, text) for each run of the article drawn in reverse video."""
+    runs = []
+    for y, strip in enumerate(app.query_one(ArticleText).lines()):
+        text = "".join(seg.text for seg in strip if seg.style is not None and seg.style.reverse)
+        if text.strip():
+            runs.append((y, text))
+    return runs

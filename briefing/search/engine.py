@@ -5,16 +5,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh import highlight
+from whoosh import highlight, spelling
 from whoosh import index as windex
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from briefing.search.query import ParsedQuery, QueryError, parse_query
+from briefing.search.query import SEARCH_FIELDS, ParsedQuery, QueryError, near_terms, parse_query
 
 # Hits are marked with control characters, which cleaned article text never holds.
 HIT_START = "\x02"
 HIT_END = "\x03"
 
+
+# "Did you mean" looks this many edits away, for words of this length at least
+# (a two-letter word is one edit from dozens of others).
+SUGGEST_DISTANCE = 2
+SUGGEST_MIN_LETTERS = 4
 
 # A last word being typed: after a space, "(" or a field's ":", two letters at least.
 _LAST_WORD = re.compile(r"(?:^|[\s(:])([^\W\d_][\w'-]+)$")
@@ -66,6 +72,25 @@ def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
         if rest:
             parts.append((rest, False))
     return [p for p in parts if p[0]]
+
+
+class _Corrector(spelling.Corrector):
+    """Words of one field near a misspelt one: nearest first, then the most frequent."""
+
+    def __init__(self, reader: IndexReader, fieldname: str) -> None:
+        self.reader = reader
+        self.fieldname = fieldname
+
+    def _suggestions(self, text, maxdist, prefix):
+        if len(text) < SUGGEST_MIN_LETTERS:
+            return
+        seen: set[str] = set()
+        for distance in range(1, maxdist + 1):
+            for word in near_terms(self.reader, self.fieldname, text, distance, prefix) - seen:
+                seen.add(word)
+                frequency = self.reader.frequency(self.fieldname, word)
+                # Higher is better: one edit less outweighs any frequency.
+                yield -distance + frequency / (frequency + 1), word
 
 
 class Engine:
@@ -136,8 +161,13 @@ class Engine:
 
     def suggest(self, parsed: ParsedQuery) -> str | None:
         """A corrected query from the index's own words, when one differs."""
+        searcher = self.searcher
+        reader = searcher.reader()
+        correctors = {name: _Corrector(reader, name) for name in SEARCH_FIELDS}
         try:
-            corrected = self.searcher.correct_query(parsed.query, parsed.text)
+            corrected = searcher.correct_query(
+                parsed.query, parsed.text, correctors=correctors, maxdist=SUGGEST_DISTANCE, prefix=1
+            )
         except Exception:
             return None
         if corrected.query != parsed.query and corrected.string != parsed.text:

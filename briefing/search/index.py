@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -360,8 +361,25 @@ def _read_all(jobs: list[tuple[Path, str, os.stat_result]], known: dict[str, Kno
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
         yield from pool.map(_read_one, args, chunksize=32)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Make this worker end when the indexing process does, even by SIGKILL.
+
+    A pool's workers wait on a queue they also hold the writing end of, so a
+    parent's death never reaches them; left behind they would keep the
+    parent's stdout open (hanging whoever reads it) for ever.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _read_one(job: tuple[str, str, int, str | None]) -> tuple:

@@ -15,7 +15,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import Footer, Input, TextArea
+from textual.widgets import Input, TextArea
 
 from briefing.library import find_files
 from briefing.model import Anchor, Article, Entry
@@ -31,6 +31,7 @@ from briefing.search.index import ContentIndex
 from briefing.article_cache import ArticleCache
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.widgets.article_list import ArticleList
+from briefing.tui.widgets.key_hints import KeyHints
 from briefing.tui.widgets.key_points import KeyPointsPanel
 from briefing.tui.widgets.reading_pane import ReadingPane
 from briefing.tui.widgets.search_bar import SearchBar, SearchInput
@@ -79,6 +80,7 @@ class BriefingApp(App[None]):
         "widgets/reading_pane.tcss",
         "widgets/key_points.tcss",
         "widgets/search_bar.tcss",
+        "widgets/key_hints.tcss",
         "screens/help.tcss",
         "screens/note.tcss",
         "screens/digest.tcss",
@@ -104,6 +106,7 @@ class BriefingApp(App[None]):
         Binding("4", "filter('flagged')", "Flagged only", show=False),
         Binding("5", "filter('noted')", "With a note only", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+p,colon", "command_palette", "Commands", show=False, key_display="^p"),
         Binding("tab", "focus_next", "Next pane", show=False),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
         Binding("space,pagedown", "reader('page_down')", "Page down", show=False),
@@ -137,6 +140,7 @@ class BriefingApp(App[None]):
         self._opened_now = False
         self._read_timer: Timer | None = None
         self.read_delay = READ_DELAY
+        self.follow_delay = FOLLOW_DELAY
         self._state_version = 0
         self._position: Position | None = None
         self._restore_to: tuple[str, int] | None = None
@@ -156,7 +160,7 @@ class BriefingApp(App[None]):
             yield ArticleList(id="articles")
             yield ReadingPane(id="reader")
             yield KeyPointsPanel(id="keypoints")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.query_one("#articles").border_title = "Articles"
@@ -374,7 +378,7 @@ class BriefingApp(App[None]):
             self._follow_timer = None
             self.open_entry(entry)
         else:
-            self._follow_timer = self.set_timer(FOLLOW_DELAY, lambda: self.open_entry(entry))
+            self._follow_timer = self.set_timer(self.follow_delay, lambda: self.open_entry(entry))
 
     def on_article_list_selected(self, message: ArticleList.Selected) -> None:
         self._opened_now = True

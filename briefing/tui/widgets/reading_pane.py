@@ -6,41 +6,13 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Static
 
-from briefing.model import Anchor, Article, Paragraph
-
-_PREFIX = {"list": "\u2022 ", "quote": "\u2502 "}
-
+from briefing.model import Anchor, Article
+from briefing.tui.widgets.article_text import ArticleText
 
 Span = tuple[int, int, Style]
-
-
-class ParagraphView(Static):
-    """One paragraph; spans of it (a sentence, search hits) can be styled."""
-
-    def __init__(self, paragraph: Paragraph) -> None:
-        super().__init__(classes=f"paragraph {paragraph.kind}")
-        self.paragraph = paragraph
-        self.prefix = _PREFIX.get(paragraph.kind, "")
-        self.show_spans([])
-
-    def show_spans(self, spans: list[Span]) -> None:
-        # Article text is passed as Text, never as a markup string, so "[bold]"
-        # in an article is shown as written.
-        text = Text(self.prefix + self.paragraph.text)
-        offset = len(self.prefix)
-        for start, end, style in spans:
-            text.stylize(style, start + offset, end + offset)
-        self.update(text)
-
-    def lines_before(self, offset: int) -> int:
-        """How many wrapped lines come before character *offset* at the current width."""
-        width = self.content_region.width or self.size.width
-        if width <= 0 or offset <= 0:
-            return 0
-        head = Text(self.prefix + self.paragraph.text[:offset] + "x")
-        return max(0, len(head.wrap(self.app.console, width)) - 1)
 
 
 class ReadingPane(VerticalScroll, inherit_bindings=False):
@@ -64,7 +36,7 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
         # Search hits in reading order, and the one n/N last moved to.
         self.hits: list[Anchor] = []
         self.hit_index: int | None = None
-        self._paragraphs: list[ParagraphView] = []
+        self._body: ArticleText | None = None
         # A reading position to go back to, waiting for the layout to reach it.
         self._pending_offset: int | None = None
 
@@ -77,16 +49,16 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
         self._pending_offset = None
         self.highlighted = None
         self.hits, self.hit_index = [], None
-        self._paragraphs = []
-        widgets: list[Static] = []
+        self._body = None
+        widgets: list[Widget] = []
         if article is None:
             widgets.append(Static(Text(empty_message), classes="placeholder"))
         else:
             widgets.append(Static(Text(article.title), classes="title"))
             widgets.append(Static(Text(self.details(article)), classes="details"))
             widgets.append(Static(Text(""), classes="note"))
-            self._paragraphs = [ParagraphView(p) for p in article.paragraphs]
-            widgets.extend(self._paragraphs)
+            self._body = ArticleText(article.paragraphs)
+            widgets.append(self._body)
             if article.truncated:
                 widgets.append(
                     Static(Text("[The text ends mid-sentence: this article is truncated.]"),
@@ -121,7 +93,7 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
 
     def highlight(self, anchor: Anchor | None) -> None:
         """Highlight the sentence at *anchor* and scroll it into view; None clears."""
-        if anchor is not None and not 0 <= anchor.paragraph < len(self._paragraphs):
+        if anchor is not None and not 0 <= anchor.paragraph < self._paragraph_count:
             anchor = None
         self.highlighted = anchor
         self._restyle()
@@ -130,7 +102,7 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
 
     def set_hits(self, hits: list[Anchor]) -> None:
         """Mark the search hits in the article (sorted in reading order)."""
-        self.hits = sorted(h for h in hits if 0 <= h.paragraph < len(self._paragraphs))
+        self.hits = sorted(h for h in hits if 0 <= h.paragraph < self._paragraph_count)
         self.hit_index = None
         self._restyle()
 
@@ -158,13 +130,18 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
             spans.setdefault(sentence.paragraph, []).insert(
                 0, (sentence.start, sentence.end, self.get_component_rich_style("reading-pane--highlight"))
             )
-        for index, view in enumerate(self._paragraphs):
-            view.show_spans(spans.get(index, []))
+        if self._body is not None:
+            self._body.set_spans(spans)
+
+    @property
+    def _paragraph_count(self) -> int:
+        return len(self._body.paragraphs) if self._body is not None else 0
 
     def _scroll_to_anchor(self, anchor: Anchor) -> None:
-        view = self._paragraphs[anchor.paragraph]
+        if self._body is None:
+            return
         # Leave a line of context above.
-        top = view.virtual_region.y + view.lines_before(anchor.start) - 1
+        top = self._body.virtual_region.y + self._body.line_of(anchor.paragraph, anchor.start) - 1
         self.scroll_to(y=max(0, top), animate=False, immediate=True)
 
     @staticmethod
