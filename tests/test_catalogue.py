@@ -7,6 +7,8 @@ import sqlite3
 
 import pytest
 
+from whoosh.index import FileIndex
+
 from briefing.search import index as index_module
 from briefing.search.catalogue import FILE_NAME
 from briefing.search.engine import Engine
@@ -114,3 +116,38 @@ def test_many_changed_files_are_parsed_in_worker_processes_with_the_same_result(
     ]
     with Engine(parallel.open()) as engine:
         assert len(engine.search("Aleppo").hits) == 5
+
+
+def test_a_large_batch_written_by_two_processes_finds_the_same_articles(tmp_path, content, monkeypatch):
+    for n in range(40):
+        (content / f"extra-{n:02}.md").write_text(
+            f"---\ntitle: Extra report {n}\n---\nA report numbered {n} about the Zanzibar harbour.\n",
+            encoding="utf-8",
+        )
+    serial = ContentIndex(content, tmp_path / "serial")
+    serial.update()
+    monkeypatch.setattr(index_module._Update, "SPLIT_WRITE_FROM", 10)
+    monkeypatch.setattr(index_module._Update, "FIRST_BATCH", 10)
+    writers = []
+    open_writer = FileIndex.writer
+
+    def spy(self, procs=1, **options):
+        writers.append(procs)
+        return open_writer(self, procs=procs, **options)
+
+    monkeypatch.setattr(FileIndex, "writer", spy)
+    split = ContentIndex(content, tmp_path / "split")
+    split.update()
+    assert 2 in writers
+    with Engine(serial.open()) as one, Engine(split.open()) as two:
+        for query in ("Aleppo", "Zanzibar", "harbour", "title:report"):
+            assert sorted(h.path for h in two.search(query, limit=None).hits) == sorted(
+                h.path for h in one.search(query, limit=None).hits
+            ), query
+        assert len(two.search("Zanzibar", limit=None).hits) == 40
+    # A later change in the split-written index replaces its article, not adds one.
+    (content / "extra-00.md").write_text("---\ntitle: Extra report 0\n---\nNow about Mombasa.\n", encoding="utf-8")
+    split.update()
+    with Engine(split.open()) as engine:
+        assert len(engine.search("Zanzibar", limit=None).hits) == 39
+        assert [h.path for h in engine.search("Mombasa").hits] == ["extra-00.md"]

