@@ -54,6 +54,10 @@ CREATE TABLE IF NOT EXISTS point_marks (
     mark TEXT NOT NULL,
     PRIMARY KEY (article, point)
 );
+CREATE TABLE IF NOT EXISTS preferences (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS folder_state (
     folder TEXT PRIMARY KEY,
     path TEXT,
@@ -155,6 +159,19 @@ class StateStore:
                 self.con.execute("COMMIT")
             except sqlite3.Error as exc:
                 raise StateError(f"could not save to {self.path}: {exc}") from None
+
+    def preference(self, name: str) -> str | None:
+        """A choice the user made in the reader (a pane's width, a theme), or None."""
+        with self.lock:
+            try:
+                row = self.con.execute("SELECT value FROM preferences WHERE name = ?", (name,)).fetchone()
+            except sqlite3.Error:
+                return None
+        return row[0] if row else None
+
+    def set_preference(self, name: str, value: str) -> None:
+        with self.transaction() as con:
+            con.execute("INSERT OR REPLACE INTO preferences (name, value) VALUES (?, ?)", (name, value))
 
     def data_version(self) -> int:
         """Changes when another connection commits: the cue to reload."""

@@ -176,7 +176,7 @@ async def test_enter_on_a_key_point_scrolls_to_its_sentence_and_highlights_it(co
         await settle(pilot)
         reader = app.query_one(ReadingPane)
         panel = app.query_one(KeyPointsPanel)
-        await pilot.press("tab", "tab")
+        await pilot.press("K")  # at 100 columns the key points take the list's place
         assert app.focused is panel
         # Move down through the sidebar to the second key point.
         await pilot.press("down", "down")

@@ -267,7 +267,7 @@ def test_e_writes_the_note_in_the_users_editor(content, tmp_path):
                         {**env, "TERM": "xterm-256color", "EDITOR": str(editor), "VISUAL": ""})
     try:
         terminal.wait_for("Articles (5)")
-        terminal.wait_for("signify")  # the first article is shown
+        terminal.wait_for("widespread panic")  # the first article is shown
         terminal.tmux("send-keys", "e")
         screen = terminal.wait_for("Note saved")
         assert "Note: Written in the editor" in screen

@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.worker import get_current_worker
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -23,6 +23,7 @@ from briefing.digest import collect, render, write_atomically
 from briefing.search.catalogue import ORDERS, Snapshot, snapshot_of_files
 from briefing.state import FILTERS, ArticleState, FolderState, Position, StateError, StateStore, keep
 from briefing.tui.editor import EditorError, edit_in_editor
+from briefing.tui.layout import DEFAULT_SHARES, MIN_SIDE, PANES, STEP, Layout, mode_for, side_widths
 from briefing.tui.screens.digest import DigestScreen
 from briefing.tui.screens.note import NoteScreen
 from briefing.search.engine import Engine, QueryError, Results
@@ -105,6 +106,11 @@ class BriefingApp(App[None]):
         Binding("3", "filter('starred')", "Starred only", show=False),
         Binding("4", "filter('flagged')", "Flagged only", show=False),
         Binding("5", "filter('noted')", "With a note only", show=False),
+        Binding("K", "toggle_points", "Key points"),
+        Binding("z", "focused_reading", "Focus", tooltip="Show the reading pane alone (z again to come back)"),
+        Binding("backspace", "back", "Back to the list", key_display="\u232b"),
+        Binding("less_than_sign", "resize(-1)", "Narrower side pane", key_display="<", show=False),
+        Binding("greater_than_sign", "resize(1)", "Wider side pane", key_display=">", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+p,colon", "command_palette", "Commands", show=False, key_display="^p"),
         Binding("tab", "focus_next", "Next pane", show=False),
@@ -153,6 +159,9 @@ class BriefingApp(App[None]):
         # Every byte counts over SSH; animation multiplies what is sent.
         self.animation_level = "none"
         self._follow_timer: Timer | None = None
+        self.layout = Layout()
+        # Side pane widths the user set with < and >, in columns.
+        self.widths: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
@@ -168,6 +177,7 @@ class BriefingApp(App[None]):
         self.query_one("#keypoints").border_title = "Key points"
         self.query_one(ArticleList).focus()
         self._open_state()
+        self._apply_layout()
         self.read_catalogue()
         # The check for changed files waits until the first screen is drawn.
         self.call_after_refresh(self.update_index)
@@ -385,6 +395,8 @@ class BriefingApp(App[None]):
         if self.shown == message.entry.rel:
             self._mark_read(message.entry)
         self.open_entry(message.entry)
+        self.layout.single = "reader"
+        self._apply_layout()
         self.query_one(ReadingPane).focus()
 
     @work(thread=True, exclusive=True, group="show")
@@ -518,6 +530,64 @@ class BriefingApp(App[None]):
         if self.store is not None:
             self.store.close()
 
+    # Layout: which panes show at this width, and how wide
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The app's own size follows a moment later; the event has the new one.
+        self._apply_layout(event.size.width)
+
+    def _apply_layout(self, width: int | None = None) -> None:
+        width = width or self.size.width
+        shown = self.layout.visible(width)
+        widths = side_widths(shown, width, self.widths)
+        for name in PANES:
+            pane = self.query_one(f"#{name}")
+            pane.display = name in shown
+            if name != "reader":
+                pane.styles.width = widths.get(name, "1fr")
+        self.screen.set_class(len(shown) == 1, "-one-pane")
+        focused = self.focused
+        if focused is None or focused.id not in shown and not isinstance(focused, Input):
+            self.query_one(f"#{shown[0]}").focus()
+
+    def action_toggle_points(self) -> None:
+        self.layout.points_toggled = not self.layout.points_toggled
+        self.layout.focused_reading = False
+        self._apply_layout()
+        if "keypoints" in self.layout.visible(self.size.width):
+            self.query_one(KeyPointsPanel).focus()
+
+    def action_focused_reading(self) -> None:
+        self.layout.focused_reading = not self.layout.focused_reading
+        self._apply_layout()
+        if self.layout.focused_reading:
+            self.query_one(ReadingPane).focus()
+
+    def action_back(self) -> None:
+        """Back to the list: from the reading pane on a narrow screen, or from focused reading."""
+        self.layout.single = "articles"
+        self.layout.points_toggled = self.layout.points_toggled and mode_for(self.size.width) == "wide"
+        self.layout.focused_reading = False
+        self._apply_layout()
+        self.query_one(ArticleList).focus()
+
+    def action_resize(self, step: int) -> None:
+        shown = self.layout.visible(self.size.width)
+        pane = "keypoints" if self.focused is self.query_one(KeyPointsPanel) else "articles"
+        if pane not in shown or "reader" not in shown:
+            self.notify("No side pane beside the reading pane to resize at this width.", timeout=3)
+            return
+        current = self.query_one(f"#{pane}").outer_size.width
+        self.widths[pane] = max(MIN_SIDE, current + step * STEP)
+        self._apply_layout()
+        # What the layout allowed is what is kept.
+        self.widths[pane] = side_widths(shown, self.size.width, self.widths)[pane]
+        if self.store is not None:
+            try:
+                self.store.set_preference(f"width.{pane}", str(self.widths[pane]))
+            except StateError as exc:
+                self.notify(f"The width is not kept: {exc}", severity="warning", markup=False)
+
     # Review: read marks, stars, flags, notes and key-point marks
 
     def _open_state(self) -> None:
@@ -528,6 +598,10 @@ class BriefingApp(App[None]):
                         timeout=10, markup=False)
             return
         self.folder_state = self.store.folder(self.content)
+        for pane in DEFAULT_SHARES:
+            value = self.store.preference(f"width.{pane}")
+            if value and value.isdigit():
+                self.widths[pane] = int(value)
         self._state_version = self.store.data_version()
         self._position = self.folder_state.position()
 
