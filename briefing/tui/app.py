@@ -108,7 +108,7 @@ class BriefingApp(App[None]):
         Binding("5", "filter('noted')", "With a note only", show=False),
         Binding("K", "toggle_points", "Key points"),
         Binding("z", "focused_reading", "Focus", tooltip="Show the reading pane alone (z again to come back)"),
-        Binding("backspace", "back", "Back to the list", key_display="\u232b"),
+        Binding("backspace", "back", "Back to the list"),
         Binding("less_than_sign", "resize(-1)", "Narrower side pane", key_display="<", show=False),
         Binding("greater_than_sign", "resize(1)", "Wider side pane", key_display=">", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
