@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ Mark = Literal["verified", "disputed"]
 FLAGS: tuple[Flag, ...] = ("read", "starred", "flagged")
 MARKS: tuple[Mark, ...] = ("verified", "disputed")
 FILE_NAME = "state.sqlite"
+# How long a change or the opening waits for another process's write.
+OPEN_TIMEOUT = 10.0
 EXPORT_VERSION = 1
 
 _SCHEMA = """
@@ -129,15 +132,33 @@ class StateStore:
         self.path = path or default_state_path()
         # The reader reads from a worker thread and writes from the main one.
         self.lock = threading.RLock()
+        deadline = time.monotonic() + OPEN_TIMEOUT
+        while True:
+            try:
+                self.con = self._connect()
+                return
+            except sqlite3.OperationalError as exc:
+                # Two processes creating the file at once: switching it to WAL
+                # takes a lock SQLite does not wait for. The other one finishes
+                # in moments; try again.
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise StateError(f"cannot open the state file {self.path}: {exc}") from None
+                time.sleep(0.05)
+            except (OSError, sqlite3.Error) as exc:
+                raise StateError(f"cannot open the state file {self.path}: {exc}") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.path, timeout=OPEN_TIMEOUT, isolation_level=None, check_same_thread=False)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.con = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
-            self.con.execute("PRAGMA journal_mode=WAL")
-            self.con.execute("PRAGMA synchronous=FULL")
-            self.con.execute("PRAGMA foreign_keys=ON")
-            self.con.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise StateError(f"cannot open the state file {self.path}: {exc}") from None
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=FULL")
+            con.execute("PRAGMA foreign_keys=ON")
+            con.executescript(_SCHEMA)
+        except BaseException:
+            con.close()
+            raise
+        return con
 
     def close(self) -> None:
         self.con.close()

@@ -124,6 +124,25 @@ def test_two_processes_writing_at_once_lose_nothing(folder):
         assert len(loaded[name].marks) == 20
 
 
+def _open_and_star(root: str, state_file: str) -> None:
+    store = StateStore(Path(state_file))
+    store.folder(Path(root)).set_flag(entries(Path(root))[0], "starred", True)
+
+
+def test_readers_started_together_on_a_new_state_file_all_open_it(folder, tmp_path):
+    # The first run on a machine: several readers create the file at once.
+    context = multiprocessing.get_context("spawn")
+    for round_ in range(3):
+        state_file = tmp_path / f"fresh-{round_}" / "state.sqlite"
+        workers = [context.Process(target=_open_and_star, args=(str(folder), str(state_file))) for _ in range(6)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        assert [w.exitcode for w in workers] == [0] * 6
+        assert StateStore(state_file).folder(folder).load(entries(folder))["a.txt"].starred
+
+
 def test_an_unusable_state_file_is_a_clear_error(tmp_path):
     (tmp_path / "state.sqlite").mkdir()  # a folder where the file should be
     with pytest.raises(StateError, match="cannot open the state file"):
