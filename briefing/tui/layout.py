@@ -19,6 +19,8 @@ PANES = ("articles", "reader", "keypoints")
 # columns with `<` and `>` (in steps of STEP); the limits keep the reading
 # pane readable.
 DEFAULT_SHARES = {"articles": 0.3, "keypoints": 0.25}
+# With one side pane beside the reader it gets a larger share.
+ALONE_SHARE = 0.38
 STEP = 4
 MIN_SIDE = 20
 MIN_READER = 30
@@ -62,7 +64,8 @@ def side_widths(shown: tuple[str, ...], screen_width: int, chosen: dict[str, int
     sides = [p for p in shown if p != "reader"]
     widths = {}
     for pane in sides:
-        wanted = chosen.get(pane) or round(screen_width * DEFAULT_SHARES[pane])
+        share = DEFAULT_SHARES[pane] if len(sides) > 1 else ALONE_SHARE
+        wanted = chosen.get(pane) or round(screen_width * share)
         widths[pane] = max(MIN_SIDE, wanted)
     # Give back from the widest side until the reader has its minimum.
     while screen_width - sum(widths.values()) < MIN_READER:
