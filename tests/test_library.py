@@ -10,8 +10,12 @@ from briefing.search.index import ContentIndex
 
 
 def load_library(folder: Path) -> Snapshot:
-    """The list as the reader gets it: indexed, then read from the catalogue."""
-    index = ContentIndex(folder, folder.parent / f"{folder.name}-index")
+    """The list as the reader gets it: indexed, then read from the catalogue.
+
+    The index goes where the reader puts it (the tests' private cache), never
+    beside the folder: for the sample content that would be the source tree.
+    """
+    index = ContentIndex(folder)
     index.update()
     return index.snapshot()
 
