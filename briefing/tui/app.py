@@ -395,8 +395,9 @@ class BriefingApp(App[None]):
         if self.shown == message.entry.rel:
             self._mark_read(message.entry)
         self.open_entry(message.entry)
-        self.layout.single = "reader"
-        self._apply_layout()
+        if self.layout.single != "reader":  # one pane at a time: the list gives way to the article
+            self.layout.single = "reader"
+            self._apply_layout()
         self.query_one(ReadingPane).focus()
 
     @work(thread=True, exclusive=True, group="show")
