@@ -21,14 +21,30 @@ class CommandError(Exception):
         self.code = code
 
 
-def _content_dir(value: str | None) -> Path:
-    if value is None:
-        if DEFAULT_CONTENT.is_dir():
-            return DEFAULT_CONTENT
-        raise CommandError("no content folder: ./content does not exist; pass --content DIR")
-    path = Path(value).expanduser()
+def settings_of(args: argparse.Namespace):
+    """The effective settings: config file, environment, then this command line."""
+    from briefing import config
+
+    overrides = {
+        "content": args.content,
+        "index": args.index,
+        "theme": getattr(args, "theme", None),
+        "ascii": True if getattr(args, "ascii", False) else None,
+        "mouse": False if getattr(args, "no_mouse", False) else None,
+    }
+    settings = config.load(overrides)
+    for problem in settings.problems:
+        print(f"briefing: {problem}", file=sys.stderr)
+    return settings
+
+
+def _content_dir(args: argparse.Namespace) -> Path:
+    settings = args.settings
+    path = settings.content
     if not path.is_dir():
-        raise CommandError(f"content folder not found: {path}")
+        if settings.sources["content"] == "default":
+            raise CommandError("no content folder: ./content does not exist; pass --content DIR")
+        raise CommandError(f"content folder not found: {path} (from {settings.sources['content']})")
     return path
 
 
@@ -69,9 +85,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def _index(args: argparse.Namespace):
     from briefing.search.index import ContentIndex
 
-    content = _content_dir(args.content)
-    index_dir = Path(args.index).expanduser() if args.index else None
-    return ContentIndex(content, index_dir)
+    return ContentIndex(_content_dir(args), args.settings.index)
 
 
 def _update_index(index, rebuild: bool = False, quiet: bool = False, lines: bool = False):
@@ -206,7 +220,7 @@ def cmd_state_export(args: argparse.Namespace) -> int:
 
     from briefing.state import StateError, StateStore
 
-    content = _content_dir(args.content)
+    content = _content_dir(args)
     try:
         data = StateStore().folder(content).export()
     except StateError as exc:
@@ -220,7 +234,7 @@ def cmd_state_import(args: argparse.Namespace) -> int:
 
     from briefing.state import StateError, StateStore
 
-    content = _content_dir(args.content)
+    content = _content_dir(args)
     try:
         text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -238,12 +252,72 @@ def cmd_state_import(args: argparse.Namespace) -> int:
 
 
 def cmd_read(args: argparse.Namespace) -> int:
-    content = _content_dir(args.content)
+    from briefing.themes import load_themes
+
+    settings = args.settings
+    content = _content_dir(args)
     # Textual is imported only here: the other commands start fast without it.
     from briefing.tui.app import BriefingApp
 
-    BriefingApp(content, Path(args.index).expanduser() if args.index else None).run()
+    app = BriefingApp(content, settings.index, settings=settings, themes=load_themes())
+    app.run(mouse=settings.mouse)
+    return app.return_code or 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from briefing import config
+    from briefing.state import StateError, StateStore
+
+    settings = args.settings
+    print(f"# config file: {settings.file or config.default_config_path()}"
+          + ("" if settings.file else " (not present)"))
+    try:
+        store = StateStore()
+    except StateError:
+        store = None
+    for name in config.SETTINGS:
+        value, source = settings.values[name], settings.sources[name]
+        shown = config.describe(value)
+        if name == "index" and value is None:
+            from briefing.search.index import default_index_dir
+
+            shown = f"{default_index_dir(settings.content)} (one per content folder)"
+        elif name == "theme" and value is None:
+            shown = "none (dark; ansi on a 16-colour terminal)"
+        print(f"{name} = {shown}  ({source})")
+        if store is None or source == "command line" or source.startswith("$"):
+            continue
+        for key, label in _choices_in_reader(name):
+            chosen = store.preference(key)
+            over = store.preference(f"{key}.over") or "none"
+            configured = value.get(key.split(".")[1]) if name == "widths" else value
+            if chosen is not None and over == config.describe(configured):
+                print(f"  {label} = {chosen}  (chosen in the reader; stands until {name} is changed in the file)")
     return 0
+
+
+def _choices_in_reader(name: str) -> list[tuple[str, str]]:
+    """The preferences the reader keeps for setting *name* (T for the theme, < and > for widths)."""
+    if name == "theme":
+        return [("theme", "theme")]
+    if name == "widths":
+        return [("width.articles", "widths.articles"), ("width.keypoints", "widths.keypoints")]
+    return []
+
+
+def cmd_themes(args: argparse.Namespace) -> int:
+    from briefing.themes import load_themes, shipped_theme_dirs, user_theme_dir
+
+    themes = load_themes()
+    for problem in themes.problems:
+        print(f"briefing: {problem}", file=sys.stderr)
+    shipped = {d.resolve() for d in shipped_theme_dirs()}
+    for name, spec in sorted(themes.themes.items()):
+        where = "shipped" if spec.path and spec.path.parent.resolve() in shipped else str(spec.path)
+        kind = "16 colours" if spec.ansi else ("dark" if spec.dark else "light")
+        print(f"{name:<16} {kind:<10} {spec.description}  [{where}]")
+    print(f"# add your own as YAML files in {user_theme_dir()}", file=sys.stderr)
+    return 1 if themes.problems else 0
 
 
 def content_options(parser: argparse.ArgumentParser) -> None:
@@ -269,6 +343,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
     content_options(parser)
+    parser.add_argument("--theme", metavar="NAME", help="theme for this run (see 'briefing themes')")
+    parser.add_argument("--ascii", action="store_true", help="draw borders and marks with ASCII only")
+    parser.add_argument("--no-mouse", action="store_true", help="do not ask the terminal for mouse events")
     parser.set_defaults(handler=cmd_read, content=None, index=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -339,6 +416,19 @@ def build_parser() -> argparse.ArgumentParser:
     state_import.add_argument("file", metavar="FILE", help="the YAML export, or - for stdin")
     content_options(state_import)
     state_import.set_defaults(handler=cmd_state_import)
+
+    config_cmd = commands.add_parser(
+        "config",
+        help="show the effective settings",
+        description="Print every setting, its value and where it came from (default, config file, "
+                    "environment, command line, or a choice made in the reader).",
+    )
+    config_cmd.add_argument("--show", action="store_true", help="print the settings (the default)")
+    content_options(config_cmd)
+    config_cmd.set_defaults(handler=cmd_config)
+
+    themes = commands.add_parser("themes", help="list the themes", description="List the usable themes; report broken ones.")
+    themes.set_defaults(handler=cmd_themes)
     return parser
 
 
@@ -346,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        args.settings = settings_of(args)
         return args.handler(args)
     except CommandError as exc:
         print(f"briefing: {exc}", file=sys.stderr)

@@ -52,3 +52,23 @@ def private_state(tmp_path_factory, monkeypatch) -> Path:
     folder = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("BRIEFING_STATE_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def private_config(tmp_path_factory, monkeypatch) -> Path:
+    """No test reads the user's config.yaml or themes; each has its own config folder."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    monkeypatch.delenv("BRIEFING_CONFIG", raising=False)
+    for name in ("BRIEFING_CONTENT", "BRIEFING_THEME", "BRIEFING_ASCII", "BRIEFING_MOUSE", "BRIEFING_DATE_FORMAT"):
+        monkeypatch.delenv(name, raising=False)
+    return folder / "briefing"
+
+
+@pytest.fixture(autouse=True)
+def true_colour_terminal(monkeypatch):
+    """Readers made in a test see a true-colour terminal unless the test says otherwise:
+    the theme chosen by itself depends on the colours the terminal has."""
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import signal
 import subprocess
 import sys
 import threading
@@ -17,12 +19,17 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Input, TextArea
 
+from briefing.config import Settings, describe
 from briefing.library import find_files
+from briefing.themes import ThemeError, ThemeSet, ThemeSpec, load_themes, shipped_theme_dirs
 from briefing.model import Anchor, Article, Entry
 from briefing.digest import collect, render, write_atomically
 from briefing.search.catalogue import ORDERS, Snapshot, snapshot_of_files
 from briefing.state import FILTERS, ArticleState, FolderState, Position, StateError, StateStore, keep
 from briefing.tui.editor import EditorError, edit_in_editor
+from briefing.tui.commands import ArticleCommands
+from briefing.tui.look import ASCII, UNICODE, use_ascii_scrollbars
+from briefing.tui.theming import starting_theme, to_textual
 from briefing.tui.layout import DEFAULT_SHARES, MIN_SIDE, PANES, STEP, Layout, mode_for, side_widths
 from briefing.tui.screens.digest import DigestScreen
 from briefing.tui.screens.note import NoteScreen
@@ -40,6 +47,7 @@ from briefing.tui.widgets.search_bar import SearchBar, SearchInput
 # Moving quickly through the list should not draw every article passed over:
 # the pane follows once the highlight rests this long.
 FOLLOW_DELAY = 0.08
+HANGUP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 # Typing pauses this long before the query runs.
 SEARCH_DELAY = 0.15
 # How often the content folder is checked for new, changed or removed files.
@@ -75,6 +83,7 @@ class BriefingApp(App[None]):
     """Read a folder of briefings with the keyboard."""
 
     TITLE = "Briefing"
+    COMMANDS = App.COMMANDS | {ArticleCommands}
     CSS_PATH = [
         "app.tcss",
         "widgets/article_list.tcss",
@@ -87,42 +96,58 @@ class BriefingApp(App[None]):
         "screens/digest.tcss",
     ]
 
+    # Every binding has an id, by which the config file's "keys" setting remaps it.
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
+        Binding("q", "quit", "Quit", id="quit"),
         # A priority binding runs as the key arrives, before keys typed just
         # after it are passed on: so those reach the search box, not the list.
-        Binding("slash", "search", "Search", key_display="/", priority=True),
-        Binding("n", "hit(1)", "Next hit", show=False),
-        Binding("N", "hit(-1)", "Previous hit", show=False),
-        Binding("o", "cycle_order", "Order", tooltip="Cycle the list's order: date, source, title (and relevance for results)"),
-        Binding("s", "toggle('starred')", "Star"),
-        Binding("f", "toggle('flagged')", "Flag"),
-        Binding("u", "toggle('read')", "Read/unread", show=False),
-        Binding("a", "note", "Note"),
-        Binding("e", "note_in_editor", "Note in $EDITOR", show=False),
-        Binding("D", "digest", "Digest", show=False),
-        Binding("1", "filter('all')", "All articles", show=False),
-        Binding("2", "filter('unread')", "Unread only", show=False),
-        Binding("3", "filter('starred')", "Starred only", show=False),
-        Binding("4", "filter('flagged')", "Flagged only", show=False),
-        Binding("5", "filter('noted')", "With a note only", show=False),
-        Binding("K", "toggle_points", "Key points"),
-        Binding("z", "focused_reading", "Focus", tooltip="Show the reading pane alone (z again to come back)"),
-        Binding("backspace", "back", "Back to the list"),
-        Binding("less_than_sign", "resize(-1)", "Narrower side pane", key_display="<", show=False),
-        Binding("greater_than_sign", "resize(1)", "Wider side pane", key_display=">", show=False),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("ctrl+p,colon", "command_palette", "Commands", show=False, key_display="^p"),
-        Binding("tab", "focus_next", "Next pane", show=False),
-        Binding("shift+tab", "focus_previous", "Previous pane", show=False),
-        Binding("space,pagedown", "reader('page_down')", "Page down", show=False),
-        Binding("pageup", "reader('page_up')", "Page up", show=False),
-        Binding("g", "reader('scroll_home')", "Top of article", show=False),
-        Binding("G", "reader('scroll_end')", "End of article", show=False),
+        Binding("slash", "search", "Search", key_display="/", priority=True, id="search"),
+        # Priority for the same reason: a key typed right after enter is for the results.
+        Binding("enter,down", "search_done", "To results", key_display="enter", priority=True, id="search.done"),
+        Binding("n", "hit(1)", "Next hit", show=False, id="hit.next"),
+        Binding("N", "hit(-1)", "Previous hit", show=False, id="hit.previous"),
+        Binding("o", "cycle_order", "Order", id="order",
+                tooltip="Cycle the list's order: date, source, title (and relevance for results)"),
+        Binding("s", "toggle('starred')", "Star", id="star"),
+        Binding("f", "toggle('flagged')", "Flag", id="flag"),
+        Binding("u", "toggle('read')", "Read/unread", show=False, id="read"),
+        Binding("a", "note", "Note", id="note"),
+        Binding("e", "note_in_editor", "Note in $EDITOR", show=False, id="note.editor"),
+        Binding("D", "digest", "Digest", show=False, id="digest"),
+        Binding("1", "filter('all')", "All articles", show=False, id="filter.all"),
+        Binding("2", "filter('unread')", "Unread only", show=False, id="filter.unread"),
+        Binding("3", "filter('starred')", "Starred only", show=False, id="filter.starred"),
+        Binding("4", "filter('flagged')", "Flagged only", show=False, id="filter.flagged"),
+        Binding("5", "filter('noted')", "With a note only", show=False, id="filter.noted"),
+        Binding("K", "toggle_points", "Key points", id="key_points"),
+        Binding("z", "focused_reading", "Focus", id="focus",
+                tooltip="Show the reading pane alone (z again to come back)"),
+        Binding("backspace", "back", "Back to the list", id="back"),
+        Binding("less_than_sign", "resize(-1)", "Narrower side pane", key_display="<", show=False, id="narrower"),
+        Binding("greater_than_sign", "resize(1)", "Wider side pane", key_display=">", show=False, id="wider"),
+        Binding("T", "next_theme", "Next theme", show=False, id="theme"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("ctrl+p,colon", "command_palette", "Commands", show=False, key_display="^p", id="commands"),
+        Binding("tab", "focus_next", "Next pane", show=False, id="pane.next"),
+        Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="pane.previous"),
+        # The reading pane's paging keys work from the list too (same ids: remapped together).
+        Binding("space,pagedown", "reader('page_down')", "Page down", show=False, id="reader.page_down"),
+        Binding("pageup", "reader('page_up')", "Page up", show=False, id="reader.page_up"),
+        Binding("g", "reader('scroll_home')", "Top of article", show=False, id="reader.top"),
+        Binding("G", "reader('scroll_end')", "End of article", show=False, id="reader.bottom"),
     ]
 
-    def __init__(self, content: Path, index_dir: Path | None = None) -> None:
+    def __init__(self, content: Path, index_dir: Path | None = None, settings: Settings | None = None,
+                 themes: ThemeSet | None = None) -> None:
         super().__init__()
+        # Defaults unless told: a reader made by a test never reads the user's config.
+        self.settings = settings or Settings()
+        self.problems: list[str] = list(self.settings.problems)
+        self.glyphs = ASCII if self.settings.ascii else UNICODE
+        if self.settings.ascii:
+            use_ascii_scrollbars()
+        self.format_date = self.settings.format_date
+        self._theme_specs = self._install_themes(themes or load_themes(shipped_theme_dirs()))
         self._own_actions = {b.action.split("(")[0] for b in self.BINDINGS if isinstance(b, Binding)}
         self.content = content
         self.index = ContentIndex(content, index_dir)
@@ -160,8 +185,8 @@ class BriefingApp(App[None]):
         self.animation_level = "none"
         self._follow_timer: Timer | None = None
         self.layout = Layout()
-        # Side pane widths the user set with < and >, in columns.
-        self.widths: dict[str, int] = {}
+        # Side pane widths: the config file's, or those the user set with < and >, in columns.
+        self.widths: dict[str, int] = dict(self.settings.widths)
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
@@ -172,11 +197,16 @@ class BriefingApp(App[None]):
         yield KeyHints()
 
     def on_mount(self) -> None:
+        self.set_class(self.settings.ascii, "-ascii")
+        self._handle_hangup()
         self.query_one("#articles").border_title = "Articles"
         self.query_one("#reader").border_title = "Reading"
         self.query_one("#keypoints").border_title = "Key points"
         self.query_one(ArticleList).focus()
         self._open_state()
+        self._choose_theme()
+        for problem in self.problems + self._set_keys(self.settings.keys):
+            self.notify(problem, title="Settings", severity="warning", timeout=10, markup=False)
         self._apply_layout()
         self.read_catalogue()
         # The check for changed files waits until the first screen is drawn.
@@ -451,6 +481,8 @@ class BriefingApp(App[None]):
         # In the search box "/" is just a character.
         if action == "search" and isinstance(self.focused, (Input, TextArea)):
             return False
+        if action == "search_done" and not isinstance(self.focused, SearchInput):
+            return False
         return True
 
     def action_search(self) -> None:
@@ -478,8 +510,8 @@ class BriefingApp(App[None]):
         self._mark_hits()
         self.query_one(ArticleList).focus()
 
-    def on_search_input_done(self, _: SearchInput.Done) -> None:
-        self.query_one(ArticleList).focus()
+    def action_search_done(self) -> None:
+        self.screen.set_focus(self.query_one(ArticleList))
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
@@ -525,7 +557,25 @@ class BriefingApp(App[None]):
         reader = self.query_one(ReadingPane)
         getattr(reader, f"action_{action}")()
 
+    def jump_to(self, entry: Entry) -> None:
+        """Open *entry* (from the command palette), showing the whole library if it is not listed."""
+        articles = self.query_one(ArticleList)
+        if all(e.rel != entry.rel for e in articles.entries):
+            if self.results is not None:
+                self.query_one(SearchInput).value = ""
+                self.on_search_input_cleared(SearchInput.Cleared())
+            self.filter = "all"
+            self._refresh_list()
+        for index, listed in enumerate(articles.entries):
+            if listed.rel == entry.rel:
+                articles.cursor = index
+                articles.focus()
+                articles.action_open()
+                return
+        self.notify("That article is no longer in the folder.", timeout=3)
+
     def on_unmount(self) -> None:
+        self._stop_hangup_handling()
         if self.engine is not None:
             self.engine.close()
         if self.store is not None:
@@ -583,11 +633,125 @@ class BriefingApp(App[None]):
         self._apply_layout()
         # What the layout allowed is what is kept.
         self.widths[pane] = side_widths(shown, self.size.width, self.widths)[pane]
-        if self.store is not None:
+        self._keep_choice(f"width.{pane}", str(self.widths[pane]), self.settings.widths.get(pane))
+
+    # Themes and keys: the user's own
+
+    def _install_themes(self, themes: ThemeSet) -> dict[str, ThemeSpec]:
+        """Register every theme Textual can draw; the rest are reported and left out."""
+        usable = {}
+        for name, spec in themes.themes.items():
             try:
-                self.store.set_preference(f"width.{pane}", str(self.widths[pane]))
-            except StateError as exc:
-                self.notify(f"The width is not kept: {exc}", severity="warning", markup=False)
+                self.register_theme(to_textual(spec))
+            except ThemeError as exc:
+                self.problems.append(f"theme {spec.path or name}: {exc}; skipped")
+                continue
+            usable[name] = spec
+        self.problems.extend(themes.problems)
+        if usable:
+            # The theme picker lists the reader's themes, not Textual's demos.
+            for name in list(self.available_themes):
+                if name not in usable:
+                    self.unregister_theme(name)
+        self._theme_ready = False
+        first, _ = starting_theme(sorted(usable), self.settings.theme, self.console.color_system)
+        if first in self.available_themes:
+            # Before the first frame: the stylesheet is built once, in these colours.
+            self.theme = first
+        return usable
+
+    def _choose_theme(self) -> None:
+        """The theme chosen in an earlier session (T), unless the settings say otherwise since."""
+        names = sorted(self._theme_specs)
+        wanted = self.settings.theme
+        chosen = self._remembered("theme", self.settings.theme, "theme")
+        if chosen in names:
+            wanted = chosen
+        name, problem = starting_theme(names, wanted, self.console.color_system)
+        if problem:
+            self.problems.append(problem)
+        if name in self.available_themes and name != self.theme:
+            self.theme = name
+        self._theme_ready = True
+
+    def _remembered(self, key: str, configured, setting: str) -> str | None:
+        """What the user chose in the reader for *key*, if it still stands over the settings.
+
+        A choice made with a key press is kept until the config file changes
+        that setting; an environment variable or an option wins for its run.
+        """
+        if self.store is None or self.settings.sources[setting] == "command line" \
+                or self.settings.sources[setting].startswith("$"):
+            return None
+        chosen = self.store.preference(key)
+        over = self.store.preference(f"{key}.over") or "none"
+        return chosen if chosen is not None and over == describe(configured) else None
+
+    def _keep_choice(self, key: str, value: str, configured) -> None:
+        if self.store is None:
+            return
+        try:
+            self.store.set_preference(key, value)
+            self.store.set_preference(f"{key}.over", describe(configured))
+        except StateError as exc:
+            self.notify(f"Not kept for next time: {exc}", severity="warning", markup=False)
+
+    def watch_theme(self, name: str) -> None:
+        if getattr(self, "_theme_ready", False):
+            self._keep_choice("theme", name, self.settings.theme)
+
+    def action_next_theme(self) -> None:
+        names = sorted(self._theme_specs) or sorted(self.available_themes)
+        self.theme = _next(tuple(names), self.theme) if self.theme in names else names[0]
+        self.notify(f"Theme: {self.theme}", timeout=2, markup=False)
+
+    def _set_keys(self, keys: dict[str, str]) -> list[str]:
+        """Remap bindings by id from the settings; unknown ids are reported, the rest applied."""
+        known = binding_ids()
+        problems = [
+            f"{self.settings.sources['keys']}: keys: {action!r} is not an action id "
+            f"(press ? for the ids); ignored"
+            for action in keys if action not in known
+        ]
+        self.set_keymap({action: spec for action, spec in keys.items() if action in known})
+        return problems
+
+    def handle_bindings_clash(self, clashed_bindings, node) -> None:
+        # Once per key: the binding chain is rebuilt at each key press.
+        for binding in clashed_bindings:
+            problem = f"keys: {binding.key!r} is bound twice; the setting for {binding.id or binding.action} loses"
+            if problem not in self._reported:
+                self._reported.add(problem)
+                self.notify(problem, title="Settings", severity="warning", markup=False)
+
+    def get_key_display(self, binding: Binding) -> str:
+        shown = super().get_key_display(binding)
+        if self.glyphs is ASCII and not shown.isascii():
+            return binding.key.split(",")[0]
+        return shown
+
+    # Leaving cleanly when the terminal goes away
+
+    def _handle_hangup(self) -> None:
+        """A dropped SSH link (SIGHUP) or a kill (SIGTERM) quits as `q` would: position saved, terminal restored."""
+        try:
+            loop = asyncio.get_running_loop()
+            for signum in HANGUP_SIGNALS:
+                loop.add_signal_handler(signum, self._hung_up)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread (some test runners): the default action stands
+
+    def _stop_hangup_handling(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+            for signum in HANGUP_SIGNALS:
+                loop.remove_signal_handler(signum)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+
+    def _hung_up(self) -> None:
+        self._remember_position()
+        self.exit(return_code=129)
 
     # Review: read marks, stars, flags, notes and key-point marks
 
@@ -600,7 +764,7 @@ class BriefingApp(App[None]):
             return
         self.folder_state = self.store.folder(self.content)
         for pane in DEFAULT_SHARES:
-            value = self.store.preference(f"width.{pane}")
+            value = self._remembered(f"width.{pane}", self.settings.widths.get(pane), "widths")
             if value and value.isdigit():
                 self.widths[pane] = int(value)
         self._state_version = self.store.data_version()
@@ -792,6 +956,12 @@ class BriefingApp(App[None]):
                 ]
             )
         )
+
+
+def binding_ids() -> set[str]:
+    """Every id a binding can be remapped by, in the reader and its panes."""
+    classes = [BriefingApp, ArticleList, ReadingPane, KeyPointsPanel, SearchInput, HelpScreen, NoteScreen, DigestScreen]
+    return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
 
 
 def folder_signature(root: Path) -> tuple:

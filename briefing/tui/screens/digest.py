@@ -9,13 +9,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
+
+from briefing.tui.widgets.key_hints import KeyHints
 
 
 class DigestScreen(ModalScreen[Path | None]):
     """A file name for the digest; `enter` writes it, `esc` does not."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="digest.cancel")]
 
     def __init__(self, count: int, default: Path) -> None:
         super().__init__()
@@ -27,8 +29,8 @@ class DigestScreen(ModalScreen[Path | None]):
             plural = "s" if self.count != 1 else ""
             yield Static(Text(f"Write a Markdown digest of the {self.count} listed article{plural} to:"))
             yield Input(str(self.default), id="digest-path")
-            yield Static(Text("enter writes \u00b7 esc cancels"), id="digest-hint")
-        yield Footer()
+            yield Static(Text("enter writes, esc cancels"), id="digest-hint")
+        yield KeyHints()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -9,32 +9,42 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from briefing.tui.widgets.key_hints import KeyHints
 
 
 def _key_name(app, key: str) -> str:
     return app.get_key_display(Binding(key, ""))
 
 
-def binding_rows(node: DOMNode) -> list[tuple[str, str]]:
-    """(keys, description) for each described action bound on *node*, in binding order."""
-    by_action: dict[str, tuple[list[str], str]] = {}
-    for key, bindings in node._bindings.key_to_bindings.items():
+def binding_rows(node: DOMNode) -> list[tuple[str, str, str]]:
+    """(keys, description, id) for each described action bound on *node*, in binding order.
+
+    The keys are those in force: the defaults with the user's remapping applied.
+    """
+    bindings_map = node._bindings.copy()
+    if node.app._keymap:
+        bindings_map.apply_keymap(node.app._keymap)
+    by_action: dict[str, tuple[list[str], str, str]] = {}
+    for key, bindings in bindings_map.key_to_bindings.items():
         for binding in bindings:
             if not binding.description:
                 continue
-            keys, _ = by_action.setdefault(binding.action, ([], binding.description))
+            keys, description, known_id = by_action.setdefault(binding.action, ([], binding.description, ""))
+            if binding.id and not known_id:
+                by_action[binding.action] = (keys, description, binding.id)
             name = _key_name(node.app, key)
             if name not in keys:
                 keys.append(name)
-    return [(", ".join(keys), description) for keys, description in by_action.values()]
+    return [(", ".join(keys), description, id) for keys, description, id in by_action.values()]
 
 
 class HelpScreen(ModalScreen[None]):
     """Lists the keys of each pane and of the whole reader."""
 
     BINDINGS = [
-        Binding("q,question_mark,escape", "dismiss", "Close help", key_display="q"),
+        Binding("q,question_mark,escape", "dismiss", "Close help", key_display="q", id="help.close"),
     ]
 
     def __init__(self, groups: list[tuple[str, DOMNode]]) -> None:
@@ -47,9 +57,11 @@ class HelpScreen(ModalScreen[None]):
             for title, node in self.groups:
                 table = Table.grid(padding=(0, 2))
                 table.add_column(min_width=12, style="bold")
-                table.add_column()
-                for keys, description in binding_rows(node):
-                    table.add_row(Text(keys), Text(description))
+                table.add_column(ratio=1)
+                # The id is what the config file's "keys" setting remaps.
+                table.add_column(style="dim")
+                for keys, description, action_id in binding_rows(node):
+                    table.add_row(Text(keys), Text(description), Text(action_id))
                 yield Static(Text(title), classes="help-group")
                 yield Static(table, classes="help-table")
-        yield Footer()
+        yield KeyHints()

@@ -7,15 +7,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
+
+from briefing.tui.look import titled
+from briefing.tui.widgets.key_hints import KeyHints
 
 
 class NoteScreen(ModalScreen[str | None]):
     """A text box for the note; `ctrl+s` keeps it, `esc` leaves it as it was."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save note"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save note", id="note.save"),
+        Binding("escape", "cancel", "Cancel", id="note.cancel"),
     ]
 
     def __init__(self, title: str, note: str) -> None:
@@ -26,10 +29,10 @@ class NoteScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="note-body"):
             # The title is article text: shown as Text, never as markup.
-            yield Static(Text(f"Note on: {self.article_title}"), id="note-title")
+            yield Static(Text(f"Note on: {titled(self, self.article_title)}"), id="note-title")
             yield TextArea(self.note, id="note-text", soft_wrap=True, tab_behavior="focus")
-            yield Static(Text("ctrl+s saves \u00b7 esc cancels \u00b7 an empty note removes it"), id="note-hint")
-        yield Footer()
+            yield Static(Text("ctrl+s saves, esc cancels; an empty note removes it"), id="note-hint")
+        yield KeyHints()
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)

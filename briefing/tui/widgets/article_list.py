@@ -20,41 +20,44 @@ from textual.strip import Strip
 
 from briefing.model import Entry
 from briefing.state import ArticleState
+from briefing.tui.look import UNICODE, Glyphs, date_of, glyphs_of, titled
 
 ROW_HEIGHT = 2
 # Columns before the text: the cursor marker, the unread marker, a space.
 MARGIN = 3
 
 
-def fit(text: str, width: int) -> str:
+def fit(text: str, width: int, ellipsis: str = UNICODE.ellipsis) -> str:
     """*text* cut to *width* cells, with an ellipsis where it was cut."""
     if width <= 0:
         return ""
     if cell_len(text) <= width:
         return text
-    return set_cell_size(text, width - 1) + "\u2026"
+    return set_cell_size(set_cell_size(text, max(width - len(ellipsis), 0)) + ellipsis, width)
 
 
-def lead_to_hit(parts: list[tuple[str, bool]], context: int = 12) -> list[tuple[str, bool]]:
+def lead_to_hit(parts: list[tuple[str, bool]], context: int = 12, ellipsis: str = UNICODE.ellipsis) -> list[tuple[str, bool]]:
     """*parts* shortened at the front so the first hit shows in a narrow row."""
     if not parts or parts[0][1] or len(parts[0][0]) <= context:
         return parts
     head = parts[0][0][-context:]
     if " " in head:
         head = head[head.index(" ") + 1 :]
-    return [("\u2026" + head, False), *parts[1:]]
+    return [(ellipsis + head, False), *parts[1:]]
 
 
-def meta_line(entry: Entry) -> str:
+def meta_line(entry: Entry, separator: str = UNICODE.separator, date_text: str | None = None) -> str:
     """The second line of a row: source and date, or the file's path."""
-    return " \u00b7 ".join(entry.byline) or entry.rel
+    date = date_text if date_text is not None else (entry.date.isoformat() if entry.date else "")
+    return separator.join(p for p in (entry.source, date) if p) or entry.rel
 
 
-def state_marks(state: ArticleState | None) -> str:
+def state_marks(state: ArticleState | None, glyphs: Glyphs = UNICODE) -> str:
     """Star, flag and note as characters, so they show without colour."""
     if state is None:
         return ""
-    marks = ("\u2605" if state.starred else "") + ("\u2691" if state.flagged else "") + ("\u270e" if state.noted else "")
+    marks = (glyphs.starred if state.starred else "") + (glyphs.flagged if state.flagged else "") + (
+        glyphs.noted if state.noted else "")
     return marks + " " if marks else ""
 
 
@@ -62,13 +65,13 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     """Titles with their source and date, two lines a row, one row highlighted."""
 
     BINDINGS = [
-        Binding("down,j", "cursor_down", "Next", key_display="j/\u2193"),
-        Binding("up,k", "cursor_up", "Previous", key_display="k/\u2191"),
-        Binding("home", "first", "First article", show=False),
-        Binding("end", "last", "Last article", show=False),
-        Binding("right_square_bracket", "page_down_list", "Page down the list", show=False),
-        Binding("left_square_bracket", "page_up_list", "Page up the list", show=False),
-        Binding("enter", "open", "Open"),
+        Binding("down,j", "cursor_down", "Next", key_display="j", id="list.next"),
+        Binding("up,k", "cursor_up", "Previous", key_display="k", id="list.previous"),
+        Binding("home", "first", "First article", show=False, id="list.first"),
+        Binding("end", "last", "Last article", show=False, id="list.last"),
+        Binding("right_square_bracket", "page_down_list", "Page down the list", show=False, id="list.page_down"),
+        Binding("left_square_bracket", "page_up_list", "Page up the list", show=False, id="list.page_up"),
+        Binding("enter", "open", "Open", id="list.open"),
     ]
 
     COMPONENT_CLASSES = {
@@ -126,7 +129,11 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """Show *entries*, keeping the highlighted one where it is still listed."""
         previous = self.current
         self._entries = entries
-        self._snippets = {rel: lead_to_hit(parts) for rel, parts in (snippets or {}).items()}
+        ellipsis = glyphs_of(self).ellipsis
+        self._snippets = {
+            rel: lead_to_hit([(titled(self, text), hit) for text, hit in parts], ellipsis=ellipsis)
+            for rel, parts in (snippets or {}).items()
+        }
         self.empty_message = empty_message
         self.virtual_size = Size(self.size.width, len(entries) * ROW_HEIGHT)
         index = 0
@@ -146,10 +153,11 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
+        glyphs = glyphs_of(self)
         if not self._entries:
             if y == 0:
                 style = base + self.get_component_rich_style("article-list--empty")
-                return Strip([Segment(fit(self.empty_message, width), style)]).adjust_cell_length(width, base)
+                return Strip([Segment(fit(self.empty_message, width, glyphs.ellipsis), style)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         line = y + int(self.scroll_offset.y)
         index, part = divmod(line, ROW_HEIGHT)
@@ -163,12 +171,12 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             style = base + self.get_component_rich_style("article-list--title")
             if unread:
                 style += self.get_component_rich_style("article-list--unread")
-            segments = [Segment(fit(entry.title, width - MARGIN), style + cursor if cursor else style)]
+            segments = [Segment(fit(titled(self, entry.title), width - MARGIN, glyphs.ellipsis), style + cursor if cursor else style)]
         else:
             style = base + self.get_component_rich_style("article-list--meta")
             if cursor:
                 style += cursor
-            marks = state_marks(state)
+            marks = state_marks(state, glyphs)
             segments = [Segment(marks, style + self.get_component_rich_style("article-list--marks"))] if marks else []
             room = width - MARGIN - cell_len(marks)
             snippet = self._snippets.get(entry.rel)
@@ -177,11 +185,12 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 parts = [Segment(t, hit if is_hit else style) for t, is_hit in snippet]
                 segments += list(Segment.adjust_line_length(parts, max(room, 0), style))
             else:
-                segments.append(Segment(fit(meta_line(entry), room), style))
+                meta = meta_line(entry, glyphs.separator, date_of(self, entry.date))
+                segments.append(Segment(fit(meta, room, glyphs.ellipsis), style))
         row_style = style + cursor if cursor and part == 0 else style
         # Marker columns keep the selected row and unread articles visible without colour.
         if part == 0:
-            marker = ("\u25b6" if index == self.cursor else " ") + ("\u25cf " if unread else "  ")
+            marker = (glyphs.cursor if index == self.cursor else " ") + (glyphs.unread + " " if unread else "  ")
         else:
             marker = " " * MARGIN
         return Strip([Segment(marker, row_style), *segments]).adjust_cell_length(width, row_style)

@@ -15,13 +15,22 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from briefing.model import Paragraph
+from briefing.tui.look import Glyphs, glyphs_of
 
 Span = tuple[int, int, Style]
 
-# What a paragraph of each kind starts with; wrapped lines are indented under
-# its text (a quote keeps its bar on every line).
-_FIRST = {"list": " \u2022 ", "quote": " \u2502 "}
-_AFTER = {"list": "   ", "quote": " \u2502 "}
+
+
+def _leads(kind: str, glyphs: Glyphs) -> tuple[str, str]:
+    """What a paragraph's first line and its other lines start with.
+
+    Wrapped lines are indented under the text; a quote keeps its bar on every line.
+    """
+    if kind == "list":
+        return f" {glyphs.bullet} ", "   "
+    if kind == "quote":
+        return (f" {glyphs.quote} ",) * 2
+    return "", ""
 
 
 class ArticleText(Widget):
@@ -71,7 +80,7 @@ class ArticleText(Widget):
             return 0
         kind = self.paragraphs[paragraph].kind
         head = Text(self.paragraphs[paragraph].text[:offset] + "x")
-        wrapped = head.wrap(self.app.console, max(1, width - len(_FIRST.get(kind, ""))))
+        wrapped = head.wrap(self.app.console, max(1, width - len(_leads(kind, glyphs_of(self))[0])))
         return self._first_line[paragraph] + max(0, len(wrapped) - 1)
 
     def _lay_out(self, width: int) -> list[Strip]:
@@ -79,13 +88,14 @@ class ArticleText(Widget):
             return self._strips
         console = self.app.console
         base = self.rich_style
+        glyphs = glyphs_of(self)
         strips: list[Strip] = []
         first_line: list[int] = []
         for index, paragraph in enumerate(self.paragraphs):
             if index:
                 strips.append(Strip.blank(width, base))
             first_line.append(len(strips))
-            first, after = _FIRST.get(paragraph.kind, ""), _AFTER.get(paragraph.kind, "")
+            first, after = _leads(paragraph.kind, glyphs)
             style = base
             if paragraph.kind in ("heading", "quote", "list"):
                 style = base + self.get_component_rich_style(f"article-text--{paragraph.kind}")

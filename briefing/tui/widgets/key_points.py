@@ -10,9 +10,15 @@ from textual.widgets.option_list import Option
 
 from briefing.model import FACT_GROUPS, Anchor, Article, Fact
 from briefing.state import Mark
+from briefing.tui.look import Glyphs, glyphs_of
 
-# Signs, not colours, so a mark shows on any terminal.
-MARK_SIGNS = {"verified": "\u2713 verified: ", "disputed": "\u2717 disputed: "}
+
+
+def mark_sign(mark: str, glyphs: Glyphs) -> str:
+    """Signs and words, not colours, so a mark shows on any terminal."""
+    if mark not in ("verified", "disputed"):
+        return ""
+    return f"{getattr(glyphs, mark)} {mark}: "
 
 
 def fact_label(fact: Fact) -> str:
@@ -25,11 +31,11 @@ class KeyPointsPanel(OptionList):
     """Key points and facts; `enter` shows the sentence each one comes from."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Next point", show=False),
-        Binding("k", "cursor_up", "Previous point", show=False),
-        Binding("enter", "select", "Show in article"),
-        Binding("v", "mark('verified')", "Verified"),
-        Binding("x", "mark('disputed')", "Disputed"),
+        Binding("j", "cursor_down", "Next point", show=False, id="points.next"),
+        Binding("k", "cursor_up", "Previous point", show=False, id="points.previous"),
+        Binding("enter", "select", "Show in article", id="points.show"),
+        Binding("v", "mark('verified')", "Verified", id="points.verified"),
+        Binding("x", "mark('disputed')", "Disputed", id="points.disputed"),
     ]
 
     class Jump(Message):
@@ -66,6 +72,7 @@ class KeyPointsPanel(OptionList):
         self._anchors = {}
         self._points = {}
         options: list[Option | None] = []
+        glyphs = glyphs_of(self)
         if article is not None:
             points = article.key_points
             if points:
@@ -74,8 +81,8 @@ class KeyPointsPanel(OptionList):
             for n, point in enumerate(points):
                 # Given points are the article's words; extracted ones are
                 # the reader's pick of its sentences: the marker tells which.
-                marker = "\u2022 " if point.origin == "given" else "\u2218 "
-                mark = MARK_SIGNS.get(marks.get(point.text, ""), "")
+                marker = (glyphs.bullet if point.origin == "given" else glyphs.extracted) + " "
+                mark = mark_sign(marks.get(point.text, ""), glyphs)
                 self._points[f"point-{n}"] = point.text
                 options.append(self._option(f"point-{n}", marker + mark + point.text, point.anchor))
             for kind, title in FACT_GROUPS:
@@ -84,7 +91,7 @@ class KeyPointsPanel(OptionList):
                     continue
                 options.append(self._heading(title))
                 for n, fact in enumerate(facts):
-                    options.append(self._option(f"{kind}-{n}", "\u00b7 " + fact_label(fact), fact.anchor))
+                    options.append(self._option(f"{kind}-{n}", f"{glyphs.fact} " + fact_label(fact), fact.anchor))
         if not options:
             message = "No key points in this article." if article else ""
             options.append(Option(Text(message), disabled=True))

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
+from briefing.tui.look import date_of, glyphs_of, titled
 from briefing.model import Anchor, Article
 from briefing.tui.widgets.article_text import ArticleText
 
@@ -19,12 +20,12 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
     """Scrolls through one article."""
 
     BINDINGS = [
-        Binding("down,j", "scroll_down", "Scroll down", show=False),
-        Binding("up,k", "scroll_up", "Scroll up", show=False),
-        Binding("space,pagedown", "page_down", "Page down", key_display="space"),
-        Binding("pageup,b", "page_up", "Page up", show=False),
-        Binding("g,home", "scroll_home", "Top", show=False),
-        Binding("G,end", "scroll_end", "Bottom", show=False),
+        Binding("down,j", "scroll_down", "Scroll down", show=False, id="reader.down"),
+        Binding("up,k", "scroll_up", "Scroll up", show=False, id="reader.up"),
+        Binding("space,pagedown", "page_down", "Page down", key_display="space", id="reader.page_down"),
+        Binding("pageup,b", "page_up", "Page up", show=False, id="reader.page_up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="reader.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="reader.bottom"),
     ]
 
     COMPONENT_CLASSES = {"reading-pane--highlight", "reading-pane--hit", "reading-pane--current-hit"}
@@ -54,7 +55,7 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
         if article is None:
             widgets.append(Static(Text(empty_message), classes="placeholder"))
         else:
-            widgets.append(Static(Text(article.title), classes="title"))
+            widgets.append(Static(Text(titled(self, article.title)), classes="title"))
             widgets.append(Static(Text(self.details(article)), classes="details"))
             widgets.append(Static(Text(""), classes="note"))
             self._body = ArticleText(article.paragraphs)
@@ -144,6 +145,6 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
         top = self._body.virtual_region.y + self._body.line_of(anchor.paragraph, anchor.start) - 1
         self.scroll_to(y=max(0, top), animate=False, immediate=True)
 
-    @staticmethod
-    def details(article: Article) -> str:
-        return " \u00b7 ".join([*article.byline, article.path.name])
+    def details(self, article: Article) -> str:
+        parts = [article.source, date_of(self, article.date), article.path.name]
+        return glyphs_of(self).separator.join(p for p in parts if p)

@@ -12,24 +12,16 @@ from textual.widgets import Input, Static
 
 class SearchInput(Input):
     BINDINGS = [
-        Binding("escape", "clear_search", "Clear search", show=False),
-        Binding("ctrl+u", "clear_search", "Clear search", key_display="^u"),
-        Binding("enter", "to_results", "To results"),
-        Binding("down", "to_results", "To results", show=False),
+        Binding("escape", "clear_search", "Clear search", show=False, id="search.clear_esc"),
+        Binding("ctrl+u", "clear_search", "Clear search", key_display="^u", id="search.clear"),
     ]
 
     class Cleared(Message):
         pass
 
-    class Done(Message):
-        pass
-
     def action_clear_search(self) -> None:
         self.value = ""
         self.post_message(self.Cleared())
-
-    def action_to_results(self) -> None:
-        self.post_message(self.Done())
 
 
 class SearchBar(Vertical):

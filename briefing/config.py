@@ -1,0 +1,225 @@
+"""Settings: defaults, the config file, the environment and the command line, in that order.
+
+Every value remembers where it came from, so ``briefing config --show`` can say
+why a setting is what it is. A bad entry is reported with its file and key and
+the default is used instead: a typo in config.yaml never stops the reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+CONFIG_ENV = "BRIEFING_CONFIG"
+FILE_NAME = "config.yaml"
+# Side panes narrower than this cannot show a title.
+MIN_PANE_WIDTH = 20
+MAX_PANE_WIDTH = 200
+WIDTH_PANES = ("articles", "keypoints")
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+# A day with every field different, to show what a date format gives.
+EXAMPLE_DATE = dt.date(2024, 11, 27)
+
+
+class ConfigError(ValueError):
+    """A value that cannot be used; the message says why."""
+
+
+def config_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("briefing"))
+
+
+def default_config_path() -> Path:
+    return config_dir() / FILE_NAME
+
+
+# Converters: take what YAML, the environment or the command line gave, return the
+# value or raise ConfigError with a reason a user can act on.
+
+
+def _path(value: Any) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError("wants a folder path")
+    return Path(value).expanduser()
+
+
+def _name(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError("wants a theme name")
+    return value.strip()
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
+        return value.strip().lower() in TRUE_WORDS
+    raise ConfigError("wants true or false")
+
+
+def _date_format(value: Any) -> str:
+    if not isinstance(value, str) or "%" not in value:
+        raise ConfigError("wants a strftime format such as '%d %b %Y'")
+    try:
+        shown = EXAMPLE_DATE.strftime(value)
+    except ValueError as exc:
+        raise ConfigError(f"is not a usable date format ({exc})") from None
+    if not shown.strip() or len(shown) > 40:
+        raise ConfigError("gives an empty or very long date")
+    return value
+
+
+def _widths(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise ConfigError("wants a mapping such as {articles: 36, keypoints: 30}")
+    widths = {}
+    for pane, width in value.items():
+        if pane not in WIDTH_PANES:
+            raise ConfigError(f"has no pane {pane!r} (panes: {', '.join(WIDTH_PANES)})")
+        if isinstance(width, str) and width.strip().isdigit():
+            width = int(width)
+        if isinstance(width, bool) or not isinstance(width, int) or not MIN_PANE_WIDTH <= width <= MAX_PANE_WIDTH:
+            raise ConfigError(f"{pane}: wants a number of columns from {MIN_PANE_WIDTH} to {MAX_PANE_WIDTH}")
+        widths[pane] = width
+    return widths
+
+
+def _keys(value: Any) -> dict[str, str]:
+    """Action id -> keys, as Textual writes them: "j,down", "ctrl+d", "question_mark"."""
+    if not isinstance(value, dict):
+        raise ConfigError("wants a mapping of action ids to keys, such as {star: x}")
+    keys = {}
+    for action, spec in value.items():
+        if isinstance(spec, list):
+            spec = ",".join(str(k) for k in spec)
+        if not isinstance(action, str) or not isinstance(spec, (str, int)) or not str(spec).strip():
+            raise ConfigError(f"{action}: wants a key or a comma-separated list of keys")
+        parts = [k.strip() for k in str(spec).split(",")]
+        if any(not k or " " in k for k in parts):
+            raise ConfigError(f"{action}: {spec!r} is not a list of keys (write 'j,down', not 'j down')")
+        keys[action] = ",".join(parts)
+    return keys
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    convert: Callable[[Any], Any]
+    default: Any
+    help: str
+    env: str | None = None
+
+
+SETTINGS = {
+    s.name: s
+    for s in [
+        Setting("content", _path, Path("content"), "folder of briefing files", "BRIEFING_CONTENT"),
+        Setting("index", _path, None, "index folder (none: one per content folder in the user cache)",
+                "BRIEFING_INDEX_DIR"),
+        Setting("theme", _name, None, "theme name (none: dark, or ansi on a 16-colour terminal)", "BRIEFING_THEME"),
+        Setting("ascii", _bool, False, "draw borders and marks with ASCII characters only", "BRIEFING_ASCII"),
+        Setting("mouse", _bool, True, "let the terminal send mouse events", "BRIEFING_MOUSE"),
+        Setting("date_format", _date_format, "%Y-%m-%d", "how dates are shown (strftime)", "BRIEFING_DATE_FORMAT"),
+        Setting("widths", _widths, {}, "side pane widths in columns: articles, keypoints"),
+        Setting("keys", _keys, {}, "key bindings by action id (see the help screen, ?)"),
+    ]
+}
+
+
+@dataclass
+class Settings:
+    """The effective settings, where each came from, and what was wrong on the way."""
+
+    values: dict[str, Any] = field(default_factory=lambda: {n: s.default for n, s in SETTINGS.items()})
+    sources: dict[str, str] = field(default_factory=lambda: {n: "default" for n in SETTINGS})
+    problems: list[str] = field(default_factory=list)
+    file: Path | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def set(self, name: str, raw: Any, source: str, where: str) -> None:
+        """Use *raw* for *name* if it converts; otherwise report it and keep the value so far."""
+        try:
+            value = SETTINGS[name].convert(raw)
+        except ConfigError as exc:
+            self.problems.append(f"{where}: {name} {exc}; using {describe(self.values[name])}")
+            return
+        self.values[name] = value
+        self.sources[name] = source
+
+    @classmethod
+    def of(cls, **values: Any) -> Settings:
+        """Defaults with *values* given in code (the reader's tests, say); each checked as from a file."""
+        settings = cls()
+        for name, raw in values.items():
+            settings.set(name, raw, "given", "given")
+        return settings
+
+    def format_date(self, date: dt.date | None) -> str:
+        return date.strftime(self.date_format) if date else ""
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items()) or "none"
+    return str(value)
+
+
+def read_file(path: Path, settings: Settings, required: bool) -> None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if required:
+            settings.problems.append(f"{path}: no such file ({CONFIG_ENV} points at it); using the defaults")
+        return
+    except (OSError, UnicodeDecodeError) as exc:
+        settings.problems.append(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc}); using the defaults")
+        return
+    settings.file = path
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        settings.problems.append(f"{path}: not valid YAML ({' '.join(str(exc).split())}); using the defaults")
+        return
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        settings.problems.append(f"{path}: wants a mapping of settings, found {type(data).__name__}; using the defaults")
+        return
+    for key, raw in data.items():
+        if key not in SETTINGS:
+            settings.problems.append(f"{path}: {key!r} is not a setting (settings: {', '.join(SETTINGS)}); ignored")
+            continue
+        settings.set(key, raw, str(path), str(path))
+
+
+def load(overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Defaults, then the config file, then ``BRIEFING_*`` variables, then *overrides* (the command line)."""
+    environ = os.environ if environ is None else environ
+    settings = Settings()
+    pointed = environ.get(CONFIG_ENV)
+    path = Path(pointed).expanduser() if pointed else default_config_path()
+    read_file(path, settings, required=bool(pointed))
+    for name, setting in SETTINGS.items():
+        if setting.env and environ.get(setting.env):
+            settings.set(name, environ[setting.env], f"${setting.env}", f"${setting.env}")
+    for name, raw in (overrides or {}).items():
+        if raw is not None:
+            settings.set(name, raw, "command line", "command line")
+    return settings

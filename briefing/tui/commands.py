@@ -1,0 +1,71 @@
+"""The command palette's article jump: type words of a title, pick the article."""
+
+from __future__ import annotations
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.markup import escape
+from textual.style import Style
+
+from briefing.model import Entry
+from briefing.tui.look import titled
+
+# Enough to choose from; more would only be scrolled past.
+MAX_HITS = 40
+MATCH = Style(bold=True, underline=True)
+
+
+def title_matches(title: str, words: list[str]) -> list[tuple[int, int]] | None:
+    """Where each of *words* stands in *title* (case-insensitively), or None if one is missing."""
+    lowered = title.lower()
+    spans = []
+    for word in words:
+        at = lowered.find(word)
+        if at < 0:
+            return None
+        spans.append((at, at + len(word)))
+    return spans
+
+
+def score(title: str, spans: list[tuple[int, int]]) -> float:
+    """Words at the start of the title or of a word rank first; shorter titles before longer ones."""
+    starts = sum(1 for at, _ in spans if at == 0 or not title[at - 1].isalnum())
+    return (1 + starts) / (1 + len(spans)) - len(title) / 10_000
+
+
+class ArticleCommands(Provider):
+    """"Open: <title>" for every listed article whose title holds the words typed."""
+
+    def _entries(self) -> list[Entry]:
+        snapshot = getattr(self.app, "snapshot", None)
+        return list(snapshot.entries) if snapshot is not None else []
+
+    def _hit_parts(self, entry: Entry, spans: list[tuple[int, int]]):
+        # Titles are article text: plain Content, never markup; the help line is escaped.
+        display = Content(titled(self.app, entry.title))
+        for start, end in spans:
+            display = display.stylize(MATCH, start, end)
+        help = escape(self.app.glyphs.separator.join(entry.byline) or entry.rel)
+        return display, help
+
+    def _open(self, entry: Entry):
+        return lambda: self.app.jump_to(entry)
+
+    async def discover(self) -> Hits:
+        for entry in self._entries()[:MAX_HITS]:
+            display, help = self._hit_parts(entry, [])
+            yield DiscoveryHit(Content("Open: ") + display, self._open(entry), text=entry.title, help=help)
+
+    async def search(self, query: str) -> Hits:
+        words = [w for w in query.lower().split() if w]
+        if not words:
+            return
+        found = []
+        for entry in self._entries():
+            spans = title_matches(entry.title, words)
+            if spans is not None:
+                found.append((score(entry.title, spans), entry, spans))
+        found.sort(key=lambda item: -item[0])
+        for value, entry, spans in found[:MAX_HITS]:
+            display, help = self._hit_parts(entry, spans)
+            yield Hit(value, Content("Open: ") + display, self._open(entry), text=entry.title, help=help)
