@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 import sys
-import time
 
 import pytest
 from textual.widgets import Input, Static, TextArea
@@ -19,6 +17,7 @@ from briefing.tui.screens.note import NoteScreen
 from briefing.tui.widgets.article_list import ArticleList
 from briefing.tui.widgets.key_points import KeyPointsPanel
 from briefing.tui.widgets.reading_pane import ReadingPane
+from terminal import Terminal
 from tui_helpers import list_lines, settle
 
 
@@ -184,33 +183,6 @@ async def test_a_second_reader_sees_the_first_ones_marks(content):
             if "\u2605" in list_lines(first)[5]:
                 break
         assert "\u2605" in list_lines(first)[5]
-
-
-class Terminal:
-    """A real terminal: the reader under tmux, on a server of its own."""
-
-    def __init__(self, command: str, env: dict[str, str], size: tuple[int, int] = (100, 30)) -> None:
-        self.socket = f"briefing-test-{os.getpid()}-{time.monotonic_ns()}"
-        settings = [arg for name, value in env.items() for arg in ("-e", f"{name}={value}")]
-        self.tmux("new-session", "-d", "-x", str(size[0]), "-y", str(size[1]), *settings, command)
-
-    def tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True).stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p")
-
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = self.screen()
-        while text not in screen and time.monotonic() < deadline:
-            time.sleep(0.1)
-            screen = self.screen()
-        assert text in screen, screen
-        return screen
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")

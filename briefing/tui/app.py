@@ -15,6 +15,8 @@ from textual import events, work
 from textual.worker import get_current_worker
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.theme import ThemeProvider
 from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Input, TextArea
@@ -556,6 +558,14 @@ class BriefingApp(App[None]):
     def action_reader(self, action: str) -> None:
         reader = self.query_one(ReadingPane)
         getattr(reader, f"action_{action}")()
+
+    def action_command_palette(self) -> None:
+        # Says that titles can be typed too; and no ellipsis, which --ascii would not draw.
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder="Type a command or words of a title"))
+
+    def search_themes(self) -> None:
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder="Type a theme's name"))
 
     def jump_to(self, entry: Entry) -> None:
         """Open *entry* (from the command palette), showing the whole library if it is not listed."""

@@ -1,0 +1,141 @@
+"""The settings as the reader uses them: remapped keys, date format, pane widths, the palette's article jump."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from textual.command import CommandPalette
+
+from briefing.config import Settings
+from briefing.state import StateStore
+from briefing.tui.app import BriefingApp, binding_ids
+from briefing.tui.screens.help import HelpScreen, binding_rows
+from briefing.tui.widgets.article_list import ArticleList
+from briefing.tui.widgets.reading_pane import ReadingPane
+from tui_helpers import list_lines, settle
+
+
+@pytest.fixture
+def dated(tmp_path):
+    folder = tmp_path / "content"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: Ceasefire talks resume\nsource: Wire\ndate: 2024-11-27\n---\n\n"
+                                 "Talks resumed in Doha on Wednesday.\n")
+    (folder / "b.md").write_text("---\ntitle: Grain corridor reopens\nsource: Desk\ndate: 2024-11-28\n---\n\n"
+                                 "Ships left Odesa at dawn.\n")
+    return folder
+
+
+def help_keys(app) -> dict[str, str]:
+    return {description: keys for _, node in app.screen.groups for keys, description, _ in binding_rows(node)}
+
+
+async def test_a_remapped_key_does_the_action_and_the_help_shows_it(content_dir, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(content_dir, content)
+    app = BriefingApp(content, settings=Settings.of(keys={"star": "x", "list.next": "n,down"}))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.states[app.query_one(ArticleList).current.rel].starred
+        await pilot.press("s")  # the old key no longer stars (nor un-stars)
+        await pilot.pause()
+        assert app.states[app.query_one(ArticleList).current.rel].starred
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.query_one(ArticleList).cursor == 1
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        keys = help_keys(app)
+        assert keys["Star"] == "x"
+        assert keys["Next"].split(", ") == ["n", "\u2193"]
+
+
+async def test_an_unknown_action_id_is_reported_and_the_rest_applied(content_dir):
+    app = BriefingApp(content_dir, settings=Settings.of(keys={"stra": "x", "flag": "F"}))
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        notes = " ".join(str(n.message) for n in app._notifications)
+        assert "keys: 'stra' is not an action id" in notes
+        await pilot.press("F")
+        await pilot.pause()
+        assert app.states[app.query_one(ArticleList).current.rel].flagged
+
+
+def test_every_binding_can_be_remapped_by_a_unique_id():
+    ids = binding_ids()
+    assert {"star", "flag", "search", "quit", "list.next", "reader.page_down", "points.verified", "theme"} <= ids
+
+
+async def test_dates_follow_the_date_format(dated):
+    app = BriefingApp(dated, settings=Settings.of(date_format="%d %b %Y"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "Wire \u00b7 27 Nov 2024" in " ".join(list_lines(app))
+        reader = app.query_one(ReadingPane)
+        shown = reader.article.date.strftime("%d %b %Y")
+        assert f"{reader.article.source} \u00b7 {shown}" in str(reader.query_one(".details").render())
+        assert "2024-11-2" not in str(reader.query_one(".details").render())
+
+
+async def test_pane_widths_from_the_config_file(content_dir):
+    app = BriefingApp(content_dir, settings=Settings.of(widths={"articles": 44}))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert app.query_one("#articles").outer_size.width == 44
+
+
+async def test_a_width_set_with_a_key_stands_until_the_config_changes(content_dir):
+    app = BriefingApp(content_dir, settings=Settings.of(widths={"articles": 44}))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert app.query_one("#articles").outer_size.width == 48
+    again = BriefingApp(content_dir, settings=Settings.of(widths={"articles": 44}))
+    async with again.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert again.query_one("#articles").outer_size.width == 48
+    assert StateStore().preference("width.articles") == "48"
+    changed = BriefingApp(content_dir, settings=Settings.of(widths={"articles": 36}))
+    async with changed.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert changed.query_one("#articles").outer_size.width == 36
+
+
+async def test_the_palette_jumps_to_an_article_by_words_of_its_title(content_dir):
+    app = BriefingApp(content_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        # Filtered to starred articles: none listed, yet the jump still finds it.
+        await pilot.press("3")
+        await pilot.pause()
+        assert app.query_one(ArticleList).entries == []
+        await pilot.press("colon")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"iran assad")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.query_one(ReadingPane)
+        assert reader.article is not None and reader.article.title.startswith("Iran backs Syria")
+        assert app.filter == "all"
+        assert app.query_one(ArticleList).current.title.startswith("Iran backs Syria")
+
+
+async def test_titles_in_the_palette_are_text_not_markup(tmp_path):
+    folder = tmp_path / "content"
+    folder.mkdir()
+    (folder / "m.md").write_text("---\ntitle: '[bold red]Alert[/] [link=http://x]here[/link]'\n---\n\nBody text here.\n")
+    app = BriefingApp(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        from briefing.tui.commands import ArticleCommands
+
+        provider = ArticleCommands(app.screen)
+        hits = [hit async for hit in provider.search("alert")]
+        assert hits and "[bold red]Alert[/]" in hits[0].match_display.plain

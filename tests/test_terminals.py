@@ -1,0 +1,153 @@
+"""The reader in real terminals (tmux): 80x24, 16 colours, no colour, ASCII only, no mouse, hang-ups."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import time
+
+import pytest
+
+from briefing.search.index import ContentIndex
+from briefing.state import StateStore
+from terminal import Terminal, colours_used, needs_tmux, private_env, reader_command
+
+pytestmark = needs_tmux
+
+# The sixteen colours by SGR number, and the same as 256-colour indexes 0-15.
+SIXTEEN = {str(n) for n in [*range(30, 38), *range(40, 48), *range(90, 98), *range(100, 108)]} | {
+    f"{layer};5;{n}" for layer in ("38", "48") for n in range(16)
+}
+
+
+@pytest.fixture
+def content(tmp_path, content_dir):
+    folder = tmp_path / "content"
+    shutil.copytree(content_dir, folder)
+    ContentIndex(folder).update()
+    return folder
+
+
+@pytest.fixture
+def open_terminal():
+    opened = []
+
+    def start(*args: str, env: dict[str, str] | None = None, size=(80, 24), term="xterm-256color") -> Terminal:
+        # As a terminal emulator would set them: no COLORTERM unless the test says.
+        terminal = Terminal(reader_command(*args), {**private_env(), "TERM": term, "COLORTERM": "", **(env or {})}, size)
+        opened.append(terminal)
+        return terminal
+
+    yield start
+    for terminal in opened:
+        terminal.close()
+
+
+def test_at_80x24_list_reading_pane_key_points_and_a_search(content, open_terminal):
+    terminal = open_terminal("--content", str(content), env={"COLORTERM": "truecolor"})
+    screen = terminal.wait_for("Articles (5)")
+    terminal.wait_for("widespread panic")  # the reading pane shows the first article
+    screen = terminal.screen()
+    assert "Reading" in screen and "? Help" in screen.splitlines()[-1]
+    terminal.keys("K")
+    screen = terminal.wait_for("Key points")
+    assert "Articles (5)" not in screen  # at 80 columns the key points take the list's place
+    terminal.keys("K")
+    terminal.wait_for("Articles (5)")
+    terminal.keys("/")
+    terminal.type("Hezbollah")
+    screen = terminal.wait_for("2 results for Hezbollah")
+    assert "Results (2 of 5)" in screen
+    terminal.keys("Enter", "j")  # the key right after enter moves in the results, not the query
+    screen = terminal.wait_for("Hezbollah", timeout=5)
+    assert "Hezbollahj" not in screen
+    terminal.keys("q")
+    terminal.wait_for("exit=0")
+
+
+def test_ascii_mode_draws_nothing_but_ascii_and_the_articles_own_text(content, open_terminal):
+    article_chars = set("".join(p.read_text(encoding="utf-8") for p in content.iterdir()))
+    terminal = open_terminal("--content", str(content), "--ascii", env={"COLORTERM": "truecolor"})
+    terminal.wait_for("widespread panic")
+    screens = [terminal.screen()]
+    steps = [("s", "Starred"), ("?", "Keys"), ("q", None), (":", None), ("Storm", "Open: Rebels Storm"),
+             ("Escape", None), ("a", "Note on:"), ("Escape", None), ("/", None), ("Aleppo", "results for Aleppo"),
+             ("Enter", None), ("K", "Key points")]
+    for keys, wait in steps:
+        terminal.keys(keys) if keys in ("Escape", "Enter") else terminal.type(keys)
+        if wait is None:
+            time.sleep(0.4)  # an escape followed at once by a key reads as alt+key
+            continue
+        screens.append(terminal.wait_for(wait))
+    for screen in screens:
+        foreign = {c for c in screen if not c.isascii() and c not in article_chars}
+        assert not foreign, (foreign, screen)
+    assert "+-" in screens[0] and "|" in screens[0]
+
+
+def test_a_16_colour_terminal_gets_only_its_own_16_colours(content, open_terminal):
+    terminal = open_terminal("--content", str(content), term="xterm")
+    terminal.wait_for("widespread panic")
+    terminal.keys("j")
+    time.sleep(0.5)
+    used = colours_used(terminal.styled_screen())
+    assert used and used <= SIXTEEN, used - SIXTEEN
+
+
+def test_no_color_leaves_only_greys_and_the_marks_show_the_selection(content, open_terminal):
+    terminal = open_terminal("--content", str(content), env={"COLORTERM": "truecolor", "NO_COLOR": "1"})
+    terminal.wait_for("widespread panic")
+    for colour in colours_used(terminal.styled_screen()):
+        parts = [int(p) for p in colour.split(";")]
+        if len(parts) == 5:  # 38;2;r;g;b
+            assert parts[2] == parts[3] == parts[4], colour
+        elif len(parts) == 3:  # 38;5;n: the grey ramp, black, white or the cube's greys
+            assert parts[2] in {0, 7, 8, 15, 16, 59, 102, 145, 188, 231} or parts[2] >= 232, colour
+        else:
+            assert parts[0] in (30, 37, 90, 97, 40, 47, 100, 107), colour
+    lines = terminal.screen().splitlines()
+    assert "\u25b6" in lines[1] and "\u25cf" in lines[3]  # the selected row, an unread one
+
+
+@pytest.mark.parametrize("args, mouse", [((), "1"), (("--no-mouse",), "0")])
+def test_no_mouse_means_the_terminal_is_not_asked_for_mouse_reports(content, open_terminal, args, mouse):
+    terminal = open_terminal("--content", str(content), *args)
+    terminal.wait_for("widespread panic")
+    assert terminal.flag("mouse_any_flag") == mouse
+
+
+def _reader_pid(terminal: Terminal) -> int:
+    shell = terminal.pane_pid()
+    children = open(f"/proc/{shell}/task/{shell}/children").read().split()
+    return int(children[0])
+
+
+def test_sighup_quits_saves_the_place_and_restores_the_terminal(content, open_terminal):
+    terminal = open_terminal("--content", str(content))
+    terminal.wait_for("widespread panic")
+    terminal.keys("j", "j")
+    terminal.wait_for("Rebels Storm")
+    time.sleep(0.5)
+    os.kill(_reader_pid(terminal), signal.SIGHUP)
+    screen = terminal.wait_for("exit=129")
+    assert "Articles (5)" not in screen
+    assert terminal.flag("alternate_on") == "0" and terminal.flag("mouse_any_flag") == "0"
+    assert terminal.flag("cursor_flag") == "1"
+    position = StateStore().folder(content).position()
+    assert position is not None and position.path.startswith("002_")
+
+
+def test_closing_the_terminal_ends_the_reader_and_keeps_its_marks(content, open_terminal):
+    terminal = open_terminal("--content", str(content))
+    terminal.wait_for("widespread panic")
+    terminal.keys("s")
+    terminal.wait_for("\u2605")
+    pid = _reader_pid(terminal)
+    terminal.close()  # the pty goes away: the kernel sends SIGHUP
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
+    states = StateStore().folder(content).load(ContentIndex(content).snapshot().entries)
+    assert [rel[:3] for rel, s in states.items() if s.starred] == ["000"]
