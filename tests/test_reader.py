@@ -115,7 +115,7 @@ async def test_help_lists_keys_by_pane_and_closes_without_esc(content_dir):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(s.visual.plain for s in app.screen.query(".help-group").results(Static))
-        for group in ("Everywhere", "Article list", "Reading pane", "Key points"):
+        for group in ("Everywhere", "Article list", "Reading pane", "Key points", "Search box"):
             assert group in text
         help_rows = {
             description: keys
@@ -126,6 +126,7 @@ async def test_help_lists_keys_by_pane_and_closes_without_esc(content_dir):
         assert "space" in help_rows["Page down"]
         assert "tab" in help_rows["Next pane"]
         assert "j" in help_rows["Next"]
+        assert "\u23ce" in help_rows["To results"] and "^u" in help_rows["Clear search"]
         await pilot.press("q")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)

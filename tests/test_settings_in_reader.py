@@ -65,6 +65,18 @@ async def test_an_unknown_action_id_is_reported_and_the_rest_applied(content_dir
         assert app.states[app.query_one(ArticleList).current.rel].flagged
 
 
+async def test_a_key_given_to_two_actions_is_reported(content_dir):
+    app = BriefingApp(content_dir, settings=Settings.of(keys={"star": "f"}))
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        notes = " ".join(str(n.message) for n in app._notifications)
+        assert "keys: 'f' given to star was flag's key; flag loses it" in notes
+        await pilot.press("f")
+        await pilot.pause()
+        current = app.states[app.query_one(ArticleList).current.rel]
+        assert current.starred and not current.flagged
+
+
 def test_every_binding_can_be_remapped_by_a_unique_id():
     ids = binding_ids()
     assert {"star", "flag", "search", "quit", "list.next", "reader.page_down", "points.verified", "theme"} <= ids

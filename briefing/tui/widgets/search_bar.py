@@ -14,6 +14,9 @@ class SearchInput(Input):
     BINDINGS = [
         Binding("escape", "clear_search", "Clear search", show=False, id="search.clear_esc"),
         Binding("ctrl+u", "clear_search", "Clear search", key_display="^u", id="search.clear"),
+        # Priority: handled as the key arrives, so a key typed right after
+        # enter is already for the results, not the query.
+        Binding("enter,down", "app.search_done", "To results", key_display="enter", priority=True, id="search.done"),
     ]
 
     class Cleared(Message):
