@@ -121,7 +121,8 @@ def load_theme(path: Path) -> ThemeSpec:
     except (OSError, UnicodeDecodeError) as exc:
         raise ThemeError(f"cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
     try:
-        data = yaml.safe_load(text)
+        # The C loader where PyYAML has it: themes are read at every start.
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise ThemeError(f"not valid YAML ({' '.join(str(exc).split())})") from None
     spec = parse_theme(data, str(path))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
@@ -43,9 +45,10 @@ def to_textual(spec: ThemeSpec) -> Theme:
     return theme
 
 
-def _full_variable_names() -> set[str]:
+@cache
+def _full_variable_names() -> frozenset[str]:
     """Every variable Textual derives for a theme of exact colours: what its stylesheets may use."""
-    return set(Theme(name="probe", primary="#808080").to_color_system().generate())
+    return frozenset(Theme(name="probe", primary="#808080").to_color_system().generate())
 
 
 def starting_theme(names: list[str], wanted: str | None, colours: str | None) -> tuple[str, str | None]:
