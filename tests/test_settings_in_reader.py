@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -151,3 +152,12 @@ async def test_titles_in_the_palette_are_text_not_markup(tmp_path):
         provider = ArticleCommands(app.screen)
         hits = [hit async for hit in provider.search("alert")]
         assert hits and "[bold red]Alert[/]" in hits[0].match_display.plain
+
+
+async def test_no_color_is_honoured_and_still_seen_by_the_editor(content_dir, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = BriefingApp(content_dir)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert app.no_color
+        assert os.environ.get("NO_COLOR") == "1"  # passed on to $EDITOR and the indexer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import signal
 import subprocess
 import sys
@@ -139,7 +140,11 @@ class BriefingApp(App[None]):
 
     def __init__(self, content: Path, index_dir: Path | None = None, settings: Settings | None = None,
                  themes: ThemeSet | None = None) -> None:
+        no_color = os.environ.get("NO_COLOR")
         super().__init__()
+        if no_color is not None:
+            # Textual takes NO_COLOR out of the environment; $EDITOR, started from here, should see it too.
+            os.environ["NO_COLOR"] = no_color
         # Defaults unless told: a reader made by a test never reads the user's config.
         self.settings = settings or Settings()
         self.problems: list[str] = list(self.settings.problems)
