@@ -29,7 +29,7 @@ def dated(tmp_path):
 
 
 def help_keys(app) -> dict[str, str]:
-    return {description: keys for _, node in app.screen.groups for keys, description, _ in binding_rows(node)}
+    return {description: keys for _, node in app.screen.groups for keys, description, *_ in binding_rows(node)}
 
 
 async def test_a_remapped_key_does_the_action_and_the_help_shows_it(content_dir, tmp_path):
@@ -161,3 +161,19 @@ async def test_no_color_is_honoured_and_still_seen_by_the_editor(content_dir, mo
         await settle(pilot)
         assert app.no_color
         assert os.environ.get("NO_COLOR") == "1"  # passed on to $EDITOR and the indexer
+
+
+async def test_the_palette_offers_every_action_with_its_key(content_dir, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(content_dir, content)
+    app = BriefingApp(content)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        for title in ("Star", "Flag", "Read/unread", "Note", "Order", "Search", "Key points", "Focus", "Next theme",
+                      "Narrower side pane", "Page down", "Open", "Verified", "Disputed", "Show in article"):
+            assert title in commands, title
+        assert commands["Star"].help == "Everywhere, key s"
+        await commands["Star"].callback()
+        await pilot.pause()
+        assert app.states[app.query_one(ArticleList).current.rel].starred

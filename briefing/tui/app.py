@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 from textual import events, work
@@ -19,6 +20,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.theme import ThemeProvider
 from textual.containers import Horizontal
+from textual.dom import DOMNode
 from textual.timer import Timer
 from textual.widgets import Input, TextArea
 
@@ -40,7 +42,7 @@ from briefing.search.engine import Engine, QueryError, Results
 from briefing.search.highlight import term_spans
 from briefing.search.index import ContentIndex
 from briefing.article_cache import ArticleCache
-from briefing.tui.screens.help import HelpScreen
+from briefing.tui.screens.help import HelpScreen, binding_rows
 from briefing.tui.widgets.article_list import ArticleList
 from briefing.tui.widgets.key_hints import KeyHints
 from briefing.tui.widgets.key_points import KeyPointsPanel
@@ -51,6 +53,8 @@ from briefing.tui.widgets.search_bar import SearchBar, SearchInput
 # the pane follows once the highlight rests this long.
 FOLLOW_DELAY = 0.08
 HANGUP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+# Seconds an orderly exit after a hang-up may take before the process ends itself.
+HANGUP_GRACE = 3.0
 # Typing pauses this long before the query runs.
 SEARCH_DELAY = 0.15
 # How often the content folder is checked for new, changed or removed files.
@@ -755,6 +759,13 @@ class BriefingApp(App[None]):
     def _hung_up(self) -> None:
         self._remember_position()
         self.exit(return_code=129)
+        # Marks and notes are on disk already (each change is committed as made)
+        # and with the terminal gone there is nothing to restore: if the orderly
+        # exit stalls (a worker thread blocked on the dead terminal or a child),
+        # the process must still go rather than linger on the server.
+        watchdog = threading.Timer(HANGUP_GRACE, os._exit, args=(129,))
+        watchdog.daemon = True
+        watchdog.start()
 
     # Review: read marks, stars, flags, notes and key-point marks
 
@@ -882,6 +893,15 @@ class BriefingApp(App[None]):
             yield SystemCommand(f"Show {FILTER_LABELS[name]}", f"Filter the list (key {list(FILTERS).index(name) + 1})",
                                 lambda name=name: self.action_filter(name))
         yield SystemCommand("Write a digest", "A Markdown digest of the listed articles (key D)", self.action_digest)
+        # Every other action with a key, read from the bindings as the help screen is.
+        offered = {"command_palette", "help", "quit", "digest", "focus_next", "focus_previous"}
+        for group, node in self._key_groups():
+            for row in binding_rows(node):
+                if row.action in offered or row.action.startswith("filter("):
+                    continue
+                offered.add(row.action)
+                yield SystemCommand(row.description, f"{group}, key {row.keys}",
+                                    partial(self.run_action, row.action, node))
 
     # Where the analyst left off
 
@@ -946,20 +966,20 @@ class BriefingApp(App[None]):
             return
         self.call_from_thread(self.notify, f"Wrote {len(items)} article(s) to {path}", timeout=6, markup=False)
 
+    def _key_groups(self) -> list[tuple[str, DOMNode]]:
+        """Where keys work, by the name the help screen gives each."""
+        return [
+            ("Everywhere", self),
+            ("Article list", self.query_one(ArticleList)),
+            ("Reading pane", self.query_one(ReadingPane)),
+            ("Key points", self.query_one(KeyPointsPanel)),
+            ("Search box", self.query_one(SearchInput)),
+        ]
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(
-            HelpScreen(
-                [
-                    ("Everywhere", self),
-                    ("Article list", self.query_one(ArticleList)),
-                    ("Reading pane", self.query_one(ReadingPane)),
-                    ("Key points", self.query_one(KeyPointsPanel)),
-                    ("Search box", self.query_one(SearchInput)),
-                ]
-            )
-        )
+        self.push_screen(HelpScreen(self._key_groups()))
 
 
 BINDING_OWNERS = (BriefingApp, ArticleList, ReadingPane, KeyPointsPanel, SearchInput, HelpScreen, NoteScreen,

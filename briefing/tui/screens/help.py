@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,18 +20,28 @@ def _key_name(app, key: str) -> str:
     return app.get_key_display(Binding(key, ""))
 
 
-def binding_rows(node: DOMNode) -> list[tuple[str, str, str]]:
-    """(keys, description, id) for each described action bound on *node*, in binding order.
+class KeyRow(NamedTuple):
+    keys: str
+    description: str
+    id: str
+    action: str
+
+
+def binding_rows(node: DOMNode) -> list[KeyRow]:
+    """Keys, description, id and action for each described action bound on *node*, in binding order.
 
     The keys are those in force: the defaults with the user's remapping applied.
     """
     bindings_map = node._bindings.copy()
     if node.app._keymap:
         bindings_map.apply_keymap(node.app._keymap)
+    # The reader's own actions (each has a binding with an id); what a pane
+    # inherits from Textual's widgets (text editing, sideways scrolling) is left out.
+    own = {b.action for bindings in bindings_map.key_to_bindings.values() for b in bindings if b.id}
     by_action: dict[str, tuple[list[str], str, str]] = {}
     for key, bindings in bindings_map.key_to_bindings.items():
         for binding in bindings:
-            if not binding.description:
+            if not binding.description or binding.action not in own:
                 continue
             keys, description, known_id = by_action.setdefault(binding.action, ([], binding.description, ""))
             if binding.id and not known_id:
@@ -37,7 +49,7 @@ def binding_rows(node: DOMNode) -> list[tuple[str, str, str]]:
             name = _key_name(node.app, key)
             if name not in keys:
                 keys.append(name)
-    return [(", ".join(keys), description, id) for keys, description, id in by_action.values()]
+    return [KeyRow(", ".join(keys), description, id, action) for action, (keys, description, id) in by_action.items()]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -60,8 +72,8 @@ class HelpScreen(ModalScreen[None]):
                 table.add_column(ratio=1)
                 # The id is what the config file's "keys" setting remaps.
                 table.add_column(style="dim")
-                for keys, description, action_id in binding_rows(node):
-                    table.add_row(Text(keys), Text(description), Text(action_id))
+                for row in binding_rows(node):
+                    table.add_row(Text(row.keys), Text(row.description), Text(row.id))
                 yield Static(Text(title), classes="help-group")
                 yield Static(table, classes="help-table")
         yield KeyHints()
