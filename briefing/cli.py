@@ -285,13 +285,12 @@ def cmd_config(args: argparse.Namespace) -> int:
         elif name == "theme" and value is None:
             shown = "none (dark; ansi on a 16-colour terminal)"
         print(f"{name} = {shown}  ({source})")
-        if store is None or source == "command line" or source.startswith("$"):
+        if store is None:
             continue
         for key, label in _choices_in_reader(name):
-            chosen = store.preference(key)
-            over = store.preference(f"{key}.over") or "none"
             configured = value.get(key.split(".")[1]) if name == "widths" else value
-            if chosen is not None and over == config.describe(configured):
+            chosen = config.remembered(settings, name, key, configured, store.preference)
+            if chosen is not None:
                 print(f"  {label} = {chosen}  (chosen in the reader; stands until {name} is changed in the file)")
     return 0
 

@@ -223,3 +223,17 @@ def load(overrides: dict[str, Any] | None = None, environ: dict[str, str] | None
         if raw is not None:
             settings.set(name, raw, "command line", "command line")
     return settings
+
+
+def remembered(settings: Settings, setting: str, key: str, configured: Any, preference: Callable[[str], str | None]) -> str | None:
+    """A choice made in the reader (stored under *key*), if it still stands over *setting*.
+
+    It stands until the config file changes that setting (the value it
+    overrode is stored beside it); a variable or an option wins for its run.
+    """
+    source = settings.sources[setting]
+    if source == "command line" or source.startswith("$"):
+        return None
+    chosen = preference(key)
+    overrode = preference(f"{key}.over") or "none"
+    return chosen if chosen is not None and overrode == describe(configured) else None

@@ -102,3 +102,17 @@ def test_problems_in_the_config_are_printed_on_stderr_and_the_command_still_runs
     assert result.returncode == 0
     assert "'colour' is not a setting" in result.stderr
     assert "result(s) for Aleppo" in result.stdout
+
+
+def test_config_show_tells_of_a_theme_chosen_in_the_reader(private_config, content_dir, capsys):
+    from briefing.state import StateStore
+
+    store = StateStore()
+    store.set_preference("theme", "high-contrast")
+    store.set_preference("theme.over", "none")  # chosen while no theme was configured
+    store.close()
+    assert main(["--content", str(content_dir), "config"]) == 0
+    assert "  theme = high-contrast  (chosen in the reader" in capsys.readouterr().out
+    write_config(private_config, "theme: light\n")  # a later edit of the file wins
+    assert main(["--content", str(content_dir), "config"]) == 0
+    assert "chosen in the reader" not in capsys.readouterr().out

@@ -24,7 +24,7 @@ from textual.dom import DOMNode
 from textual.timer import Timer
 from textual.widgets import Input, TextArea
 
-from briefing.config import Settings, describe
+from briefing.config import Settings, describe, remembered
 from briefing.library import find_files
 from briefing.themes import ThemeError, ThemeSet, ThemeSpec, load_themes, shipped_theme_dirs
 from briefing.model import Anchor, Article, Entry
@@ -690,17 +690,9 @@ class BriefingApp(App[None]):
         self._theme_ready = True
 
     def _remembered(self, key: str, configured, setting: str) -> str | None:
-        """What the user chose in the reader for *key*, if it still stands over the settings.
-
-        A choice made with a key press is kept until the config file changes
-        that setting; an environment variable or an option wins for its run.
-        """
-        if self.store is None or self.settings.sources[setting] == "command line" \
-                or self.settings.sources[setting].startswith("$"):
+        if self.store is None:
             return None
-        chosen = self.store.preference(key)
-        over = self.store.preference(f"{key}.over") or "none"
-        return chosen if chosen is not None and over == describe(configured) else None
+        return remembered(self.settings, setting, key, configured, self.store.preference)
 
     def _keep_choice(self, key: str, value: str, configured) -> None:
         if self.store is None:
