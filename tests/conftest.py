@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,14 @@ CONTENT = ROOT / "content"
 @pytest.fixture
 def content_dir() -> Path:
     return CONTENT
+
+
+@pytest.fixture
+def content(tmp_path, content_dir) -> Path:
+    """A copy of the sample content the test may change, index and mark."""
+    folder = tmp_path / "content"
+    shutil.copytree(content_dir, folder)
+    return folder
 
 
 @pytest.fixture

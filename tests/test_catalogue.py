@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 
-import pytest
 
 from whoosh.index import FileIndex
 
@@ -13,13 +11,6 @@ from briefing.search import index as index_module
 from briefing.search.catalogue import FILE_NAME
 from briefing.search.engine import Engine
 from briefing.search.index import ContentIndex
-
-
-@pytest.fixture
-def content(tmp_path, content_dir):
-    folder = tmp_path / "content"
-    shutil.copytree(content_dir, folder)
-    return folder
 
 
 def test_snapshot_lists_every_article_newest_first_with_titles(tmp_path, content):

@@ -306,14 +306,10 @@ async def test_keys_typed_straight_after_slash_reach_the_search_box(content_dir)
         assert [a.path.name[:3] for a in app.query_one(ArticleList).entries] == ["002"]
 
 
-async def test_the_list_comes_from_the_index_and_only_the_opened_article_is_read(tmp_path, content_dir, monkeypatch):
-    import shutil
-
+async def test_the_list_comes_from_the_index_and_only_the_opened_article_is_read(content, monkeypatch):
     import briefing.article_cache as cache_module
     from briefing.search.index import ContentIndex
 
-    content = tmp_path / "content"
-    shutil.copytree(content_dir, content)
     ContentIndex(content).update()
     parsed: list[str] = []
     real = cache_module.parse_file
@@ -372,11 +368,7 @@ async def test_o_cycles_the_order_of_the_list_and_of_results(write, tmp_path):
         assert names() == ["b.md", "c.md", "a.md"]
 
 
-async def test_a_file_removed_after_listing_says_so_when_opened(tmp_path, content_dir):
-    import shutil
-
-    content = tmp_path / "content"
-    shutil.copytree(content_dir, content)
+async def test_a_file_removed_after_listing_says_so_when_opened(content):
     app = BriefingApp(content)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sys
 
-import pytest
 from textual.widgets import Input, Static, TextArea
 
 from briefing.search.index import ContentIndex
@@ -17,15 +15,8 @@ from briefing.tui.screens.note import NoteScreen
 from briefing.tui.widgets.article_list import ArticleList
 from briefing.tui.widgets.key_points import KeyPointsPanel
 from briefing.tui.widgets.reading_pane import ReadingPane
-from terminal import Terminal
+from terminal import Terminal, needs_tmux
 from tui_helpers import list_lines, settle
-
-
-@pytest.fixture
-def content(tmp_path, content_dir):
-    folder = tmp_path / "content"
-    shutil.copytree(content_dir, folder)
-    return folder
 
 
 def reader(content) -> BriefingApp:
@@ -185,7 +176,7 @@ async def test_a_second_reader_sees_the_first_ones_marks(content):
         assert "\u2605" in list_lines(first)[5]
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+@needs_tmux
 def test_a_star_survives_sigkill_of_the_reader(content, private_state):
     ContentIndex(content).update()
     env = {name: os.environ[name] for name in ("BRIEFING_STATE_DIR", "BRIEFING_INDEX_DIR")}
@@ -228,7 +219,7 @@ async def test_keys_typed_into_a_note_are_text_not_commands(content):
         assert not app.query_one("#search").has_class("-active")
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+@needs_tmux
 def test_e_writes_the_note_in_the_users_editor(content, tmp_path):
     ContentIndex(content).update()
     editor = tmp_path / "editor.sh"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 from textual.command import CommandPalette
@@ -32,9 +31,7 @@ def help_keys(app) -> dict[str, str]:
     return {description: keys for _, node in app.screen.groups for keys, description, *_ in binding_rows(node)}
 
 
-async def test_a_remapped_key_does_the_action_and_the_help_shows_it(content_dir, tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(content_dir, content)
+async def test_a_remapped_key_does_the_action_and_the_help_shows_it(content):
     app = BriefingApp(content, settings=Settings.of(keys={"star": "x", "list.next": "n,down"}))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -163,9 +160,7 @@ async def test_no_color_is_honoured_and_still_seen_by_the_editor(content_dir, mo
         assert os.environ.get("NO_COLOR") == "1"  # passed on to $EDITOR and the indexer
 
 
-async def test_the_palette_offers_every_action_with_its_key(content_dir, tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(content_dir, content)
+async def test_the_palette_offers_every_action_with_its_key(content):
     app = BriefingApp(content)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

@@ -85,10 +85,8 @@ def sshd(tmp_path):
     server.wait(timeout=10)
 
 
-def test_over_ssh_with_term_xterm(sshd, tmp_path, content_dir):
+def test_over_ssh_with_term_xterm(sshd, content):
     port, key = sshd
-    content = tmp_path / "content"
-    shutil.copytree(content_dir, content)
     ContentIndex(content).update()
     # ssh passes no environment but TERM: the remote command sets the test's private folders itself.
     remote_env = " ".join(f"{name}={shlex.quote(value)}" for name, value in private_env().items())

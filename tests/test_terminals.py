@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import time
 
@@ -22,11 +21,10 @@ SIXTEEN = {str(n) for n in [*range(30, 38), *range(40, 48), *range(90, 98), *ran
 
 
 @pytest.fixture
-def content(tmp_path, content_dir):
-    folder = tmp_path / "content"
-    shutil.copytree(content_dir, folder)
-    ContentIndex(folder).update()
-    return folder
+def content(content):
+    """The sample content, copied and indexed before the reader starts."""
+    ContentIndex(content).update()
+    return content
 
 
 @pytest.fixture

@@ -505,9 +505,15 @@ class BriefingApp(App[None]):
         if self._search_timer is not None:
             self._search_timer.stop()
         query = event.value
-        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.run_search(query))
+        # An emptied box brings the list back, once typing pauses like any query.
+        self._search_timer = self.set_timer(
+            SEARCH_DELAY, (lambda: self.run_search(query)) if query.strip() else self._clear_search)
 
     def on_search_input_cleared(self, _: SearchInput.Cleared) -> None:
+        self._clear_search()
+
+    def _clear_search(self) -> None:
+        """The whole list back, no hits marked, the focus on the list."""
         if self._search_timer is not None:
             self._search_timer.stop()
         self.results = None
@@ -522,9 +528,6 @@ class BriefingApp(App[None]):
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
-        if not query.strip():
-            self.call_from_thread(self.on_search_input_cleared, SearchInput.Cleared())
-            return
         with self._engine_lock:
             engine = self.engine
             if engine is None:
@@ -576,11 +579,12 @@ class BriefingApp(App[None]):
         """Open *entry* (from the command palette), showing the whole library if it is not listed."""
         articles = self.query_one(ArticleList)
         if all(e.rel != entry.rel for e in articles.entries):
-            if self.results is not None:
-                self.query_one(SearchInput).value = ""
-                self.on_search_input_cleared(SearchInput.Cleared())
             self.filter = "all"
-            self._refresh_list()
+            if self.results is not None:
+                self.query_one(SearchInput).clear_quietly()
+                self._clear_search()  # lists the whole library again
+            else:
+                self._refresh_list()
         for index, listed in enumerate(articles.entries):
             if listed.rel == entry.rel:
                 articles.cursor = index

@@ -8,7 +8,8 @@ from textual.markup import escape
 from textual.style import Style
 
 from briefing.model import Entry
-from briefing.tui.look import titled
+from briefing.tui.look import date_of, titled
+from briefing.tui.widgets.article_list import meta_line
 
 # Enough to choose from; more would only be scrolled past.
 MAX_HITS = 40
@@ -42,10 +43,11 @@ class ArticleCommands(Provider):
 
     def _hit_parts(self, entry: Entry, spans: list[tuple[int, int]]):
         # Titles are article text: plain Content, never markup; the help line is escaped.
-        display = Content(titled(self.app, entry.title))
+        glyphs = self.app.glyphs
+        display = Content(titled(entry.title, glyphs))
         for start, end in spans:
             display = display.stylize(MATCH, start, end)
-        help = escape(self.app.glyphs.separator.join(entry.byline) or entry.rel)
+        help = escape(meta_line(entry, glyphs.separator, date_of(self.app, entry.date)))
         return display, help
 
     def _open(self, entry: Entry):

@@ -75,8 +75,7 @@ def date_of(node, date: dt.date | None) -> str:
         return date.isoformat()
 
 
-def titled(node, text: str) -> str:
+def titled(text: str, glyphs: Glyphs) -> str:
     """A title or snippet for display: the ellipsis a derived title or a snippet
     ends with is the reader's own mark, so it follows ``--ascii`` too."""
-    glyphs = glyphs_of(node)
     return text if glyphs is UNICODE else text.replace(UNICODE.ellipsis, glyphs.ellipsis)

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from briefing.tui.look import titled
+from briefing.tui.look import glyphs_of, titled
 from briefing.tui.widgets.key_hints import KeyHints
 
 
@@ -29,7 +29,7 @@ class NoteScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="note-body"):
             # The title is article text: shown as Text, never as markup.
-            yield Static(Text(f"Note on: {titled(self, self.article_title)}"), id="note-title")
+            yield Static(Text(f"Note on: {titled(self.article_title, glyphs_of(self))}"), id="note-title")
             yield TextArea(self.note, id="note-text", soft_wrap=True, tab_behavior="focus")
             yield Static(Text("ctrl+s saves, esc cancels; an empty note removes it"), id="note-hint")
         yield KeyHints()

@@ -46,10 +46,9 @@ def lead_to_hit(parts: list[tuple[str, bool]], context: int = 12, ellipsis: str 
     return [(ellipsis + head, False), *parts[1:]]
 
 
-def meta_line(entry: Entry, separator: str = UNICODE.separator, date_text: str | None = None) -> str:
-    """The second line of a row: source and date, or the file's path."""
-    date = date_text if date_text is not None else (entry.date.isoformat() if entry.date else "")
-    return separator.join(p for p in (entry.source, date) if p) or entry.rel
+def meta_line(entry: Entry, separator: str, date_text: str) -> str:
+    """The second line of a row: source and date (as the user formats dates), or the file's path."""
+    return separator.join(p for p in (entry.source, date_text) if p) or entry.rel
 
 
 def state_marks(state: ArticleState | None, glyphs: Glyphs = UNICODE) -> str:
@@ -129,9 +128,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """Show *entries*, keeping the highlighted one where it is still listed."""
         previous = self.current
         self._entries = entries
-        ellipsis = glyphs_of(self).ellipsis
+        glyphs = glyphs_of(self)
         self._snippets = {
-            rel: lead_to_hit([(titled(self, text), hit) for text, hit in parts], ellipsis=ellipsis)
+            rel: lead_to_hit([(titled(text, glyphs), hit) for text, hit in parts], ellipsis=glyphs.ellipsis)
             for rel, parts in (snippets or {}).items()
         }
         self.empty_message = empty_message
@@ -171,7 +170,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             style = base + self.get_component_rich_style("article-list--title")
             if unread:
                 style += self.get_component_rich_style("article-list--unread")
-            segments = [Segment(fit(titled(self, entry.title), width - MARGIN, glyphs.ellipsis), style + cursor if cursor else style)]
+            segments = [Segment(fit(titled(entry.title, glyphs), width - MARGIN, glyphs.ellipsis), style + cursor if cursor else style)]
         else:
             style = base + self.get_component_rich_style("article-list--meta")
             if cursor:

@@ -55,7 +55,7 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
         if article is None:
             widgets.append(Static(Text(empty_message), classes="placeholder"))
         else:
-            widgets.append(Static(Text(titled(self, article.title)), classes="title"))
+            widgets.append(Static(Text(titled(article.title, glyphs_of(self))), classes="title"))
             widgets.append(Static(Text(self.details(article)), classes="details"))
             widgets.append(Static(Text(""), classes="note"))
             self._body = ArticleText(article.paragraphs)

@@ -23,8 +23,13 @@ class SearchInput(Input):
         pass
 
     def action_clear_search(self) -> None:
-        self.value = ""
+        self.clear_quietly()
         self.post_message(self.Cleared())
+
+    def clear_quietly(self) -> None:
+        """Empty the box without a Changed message: whoever clears it says so once."""
+        with self.prevent(Input.Changed):
+            self.value = ""
 
 
 class SearchBar(Vertical):
