@@ -31,6 +31,7 @@ def settings_of(args: argparse.Namespace):
         "theme": getattr(args, "theme", None),
         "ascii": True if getattr(args, "ascii", False) else None,
         "mouse": False if getattr(args, "no_mouse", False) else None,
+        "follow_links": True if getattr(args, "follow_links", False) else None,
     }
     settings = config.load(overrides)
     for problem in settings.problems:
@@ -85,7 +86,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def _index(args: argparse.Namespace):
     from briefing.search.index import ContentIndex
 
-    return ContentIndex(_content_dir(args), args.settings.index)
+    return ContentIndex(_content_dir(args), args.settings.index, args.settings.follow_links)
 
 
 def _update_index(index, rebuild: bool = False, quiet: bool = False, lines: bool = False):
@@ -178,7 +179,7 @@ def _listing(args: argparse.Namespace):
         print(f"briefing: {exc}; reading the files directly", file=sys.stderr)
         snapshot = None
     if snapshot is None:
-        snapshot = snapshot_of_files(index.content)
+        snapshot = snapshot_of_files(index.content, index.follow_links)
     try:
         store = StateStore()
     except StateError as exc:
@@ -331,6 +332,10 @@ def content_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--index", metavar="DIR", default=argparse.SUPPRESS,
         help="index folder (default: $BRIEFING_INDEX_DIR, else one per content folder in the user cache)",
+    )
+    parser.add_argument(
+        "--follow-links", action="store_true", default=argparse.SUPPRESS,
+        help="also read files that links in the content folder point to outside it",
     )
 
 

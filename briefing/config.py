@@ -125,6 +125,8 @@ SETTINGS = {
         Setting("index", _path, None, "index folder (none: one per content folder in the user cache)",
                 "BRIEFING_INDEX_DIR"),
         Setting("theme", _name, None, "theme name (none: dark, or ansi on a 16-colour terminal)", "BRIEFING_THEME"),
+        Setting("follow_links", _bool, False, "read files that links in the content folder point to outside it",
+                "BRIEFING_FOLLOW_LINKS"),
         Setting("ascii", _bool, False, "draw borders and marks with ASCII characters only", "BRIEFING_ASCII"),
         Setting("mouse", _bool, True, "let the terminal send mouse events", "BRIEFING_MOUSE"),
         Setting("date_format", _date_format, "%Y-%m-%d", "how dates are shown (strftime)", "BRIEFING_DATE_FORMAT"),

@@ -12,11 +12,16 @@ from briefing.sanitize import clean_text
 MAX_BYTES = 8 * 1024 * 1024
 
 
+# Controls that text meant for a terminal carries (bell, backspace, escape,
+# form feed, ...): they are stripped from text, so they do not make it binary.
+_TEXT_CONTROLS = frozenset((7, 8, 9, 10, 11, 12, 13, 27))
+
+
 def _looks_binary(data: bytes) -> bool:
     if b"\x00" in data:
         return True
     sample = data[:4096]
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = sum(1 for b in sample if b < 32 and b not in _TEXT_CONTROLS)
     return controls > len(sample) * 0.1
 
 

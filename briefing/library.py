@@ -8,12 +8,14 @@ from pathlib import Path
 from briefing.parse import SUFFIXES
 
 
-def find_files(root: Path) -> tuple[list[Path], list[str]]:
+def find_files(root: Path, follow_links: bool = False) -> tuple[list[Path], list[str]]:
     """Briefing files below *root*, sorted by path, and the ones left out and why.
 
-    Hidden files and folders are passed over. Links are followed only when
-    they stay inside *root*, so a link cannot pull in a file from elsewhere on
-    a shared machine, and a link loop cannot hang the scan.
+    Hidden files and folders are passed over. Links to files are followed
+    when they stay inside *root*; one pointing elsewhere is followed only with
+    *follow_links* (the ``follow_links`` setting), so that on a shared machine
+    a link cannot pull in someone else's file unasked. Broken links and link
+    loops are reported, never followed. Linked folders are not entered.
     """
     root_real = root.resolve()
     found: list[Path] = []
@@ -35,8 +37,9 @@ def find_files(root: Path) -> tuple[list[Path], list[str]]:
                 except (OSError, RuntimeError):
                     problems.append(f"{rel}: broken or looping link; skipped")
                     continue
-                if not target.is_relative_to(root_real):
-                    problems.append(f"{rel}: links outside the content folder; skipped")
+                if not follow_links and not target.is_relative_to(root_real):
+                    problems.append(f"{rel}: links outside the content folder; skipped "
+                                    "(the follow_links setting allows it)")
                     continue
             found.append(path)
     # Folders named like articles ("x.txt/") are not files and never listed.

@@ -69,7 +69,8 @@ def private_config(tmp_path_factory, monkeypatch) -> Path:
     folder = tmp_path_factory.mktemp("config")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
     monkeypatch.delenv("BRIEFING_CONFIG", raising=False)
-    for name in ("BRIEFING_CONTENT", "BRIEFING_THEME", "BRIEFING_ASCII", "BRIEFING_MOUSE", "BRIEFING_DATE_FORMAT"):
+    for name in ("BRIEFING_CONTENT", "BRIEFING_THEME", "BRIEFING_ASCII", "BRIEFING_MOUSE", "BRIEFING_DATE_FORMAT",
+                 "BRIEFING_FOLLOW_LINKS"):
         monkeypatch.delenv(name, raising=False)
     return folder / "briefing"
 

@@ -81,7 +81,10 @@ def _scalar_text(value: Any, key: str, name: str, warnings: list[str]) -> str | 
     else:
         warnings.append(f"{name}: front matter '{key}' should be text, not a {type(value).__name__}; ignored")
         return None
-    text = clean_line(text[:MAX_FIELD_CHARS])
+    if len(text) > MAX_FIELD_CHARS:
+        warnings.append(f"{name}: front matter '{key}' is {len(text)} characters long; kept the first {MAX_FIELD_CHARS}")
+        text = text[:MAX_FIELD_CHARS]
+    text = clean_line(text)
     return text or None
 
 

@@ -195,13 +195,13 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-def snapshot_of_files(content: Path) -> Snapshot:
+def snapshot_of_files(content: Path, follow_links: bool = False) -> Snapshot:
     """The list made by reading every file: the slow way, for when no index can be written."""
     from briefing.library import find_files
     from briefing.parse import parse_file
 
     snapshot = Snapshot()
-    paths, snapshot.problems = find_files(content)
+    paths, snapshot.problems = find_files(content, follow_links)
     for path in paths:
         try:
             article = parse_file(path)

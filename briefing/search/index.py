@@ -105,8 +105,9 @@ def _meta() -> dict[str, object]:
 class ContentIndex:
     """The index of one content folder."""
 
-    def __init__(self, content: Path, index_dir: Path | None = None) -> None:
+    def __init__(self, content: Path, index_dir: Path | None = None, follow_links: bool = False) -> None:
         self.content = content
+        self.follow_links = follow_links
         self.dir = index_dir or default_index_dir(content)
 
     # Opening
@@ -207,7 +208,7 @@ class ContentIndex:
             report = UpdateReport()
             ix, catalogue = self._open_or_create(report, rebuild)
             try:
-                _Update(self.content, ix, catalogue, report, progress, wait).run()
+                _Update(self.content, ix, catalogue, report, progress, wait, self.follow_links).run()
             finally:
                 catalogue.close()
             return report
@@ -246,8 +247,9 @@ class _Update:
     # small batches (and every later update) keep the single writer.
     SPLIT_WRITE_FROM = 1000
 
-    def __init__(self, content, ix, catalogue, report, progress, wait) -> None:
+    def __init__(self, content, ix, catalogue, report, progress, wait, follow_links=False) -> None:
         self.content = content
+        self.follow_links = follow_links
         self.ix = ix
         self.catalogue = catalogue
         self.report = report
@@ -289,13 +291,16 @@ class _Update:
     def run(self) -> None:
         report = self.report
         known = self.catalogue.known()
-        paths, problems = find_files(self.content)
+        paths, problems = find_files(self.content, self.follow_links)
         report.skipped.extend(problems)
         self.catalogue.forget_unstated()
-        for line in problems:
-            self.catalogue.skip(line.split(": ", 1)[0], line)
         try:
+            # Files passed over before reading (links): skipped again, and not gone.
             seen: set[str] = set()
+            for line in problems:
+                rel = line.split(": ", 1)[0]
+                self.catalogue.skip(rel, line)
+                seen.add(rel)
             # First the cheap pass: which files changed (size and time) and must be read.
             jobs: list[tuple[Path, str, os.stat_result]] = []
             for path in paths:
@@ -357,7 +362,14 @@ class _Update:
         report = self.report
         kind = outcome[0]
         if kind == "error":
+            # Listed with the other problems, but without the file's size and
+            # time, so the next update tries it again (permissions get fixed).
             report.skipped.append(outcome[1])
+            if known and known.digest is not None:
+                self._writer().delete_by_term("path", rel)
+                self.written += 1
+                report.removed.append(rel)
+            self.catalogue.skip(rel, outcome[1])
         elif kind == "same":
             # Touched but not changed: remember the new time; it was not parsed.
             self.catalogue.touch(rel, stat.st_mtime_ns)

@@ -159,7 +159,7 @@ class BriefingApp(App[None]):
         self._theme_specs = self._install_themes(themes or load_themes(shipped_theme_dirs()))
         self._own_actions = {b.action.split("(")[0] for b in self.BINDINGS if isinstance(b, Binding)}
         self.content = content
-        self.index = ContentIndex(content, index_dir)
+        self.index = ContentIndex(content, index_dir, self.settings.follow_links)
         self.snapshot: Snapshot | None = None
         self.by_rel: dict[str, Entry] = {}
         self.articles = ArticleCache()
@@ -293,7 +293,7 @@ class BriefingApp(App[None]):
         """
         self._indexing = True
         try:
-            self._signature = folder_signature(self.content)
+            self._signature = folder_signature(self.content, self.index.follow_links)
             self._run_indexer()
         finally:
             self._indexing = False
@@ -302,6 +302,8 @@ class BriefingApp(App[None]):
     def _run_indexer(self) -> None:
         command = [sys.executable, "-m", "briefing", "index", "--progress-lines",
                    "--content", str(self.content), "--index", str(self.index.dir)]
+        if self.index.follow_links:
+            command.append("--follow-links")
         errors: list[str] = []
         listed = False  # whether this run's commits already brought the list up to date
         try:
@@ -356,7 +358,7 @@ class BriefingApp(App[None]):
     @work(thread=True, exclusive=True, group="catalogue")
     def read_files(self) -> None:
         """No index could be written (a full disk, a read-only cache): list the files the slow way."""
-        self.call_from_thread(self._catalogue_read, snapshot_of_files(self.content))
+        self.call_from_thread(self._catalogue_read, snapshot_of_files(self.content, self.index.follow_links))
 
     async def _index_ready(self, messages: list[str], snapshot: Snapshot | None) -> None:
         self.index_state = "ready"
@@ -391,7 +393,7 @@ class BriefingApp(App[None]):
             self._state_version = version
             self.call_from_thread(self._state_changed_elsewhere)
         started = time.monotonic()
-        signature = folder_signature(self.content)
+        signature = folder_signature(self.content, self.index.follow_links)
         self._scan_cost = time.monotonic() - started
         if signature != self._signature:
             self.call_from_thread(self.update_index)
@@ -1007,9 +1009,9 @@ def key_clashes(keymap: dict[str, str]) -> list[str]:
     return clashes
 
 
-def folder_signature(root: Path) -> tuple:
+def folder_signature(root: Path, follow_links: bool = False) -> tuple:
     """What changes when a briefing file is added, removed or modified: cheap, no reads."""
-    paths, _ = find_files(root)
+    paths, _ = find_files(root, follow_links)
     signature = []
     for path in paths:
         try:
