@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefing.decode import read_text
+from briefing.decode import decode_bytes, read_text
 from briefing.model import Article, UnreadableFile
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
@@ -43,4 +43,10 @@ def parse_file(path: Path) -> Article:
     return parse_text(text, path, warnings)
 
 
-__all__ = ["SUFFIXES", "UnreadableFile", "parse_file", "parse_text"]
+def parse_bytes(data: bytes, path: Path) -> Article:
+    """Parse *data* as the content of the file *path* (which is not read)."""
+    text, warnings = decode_bytes(data, path.name)
+    return parse_text(text, path, warnings)
+
+
+__all__ = ["SUFFIXES", "UnreadableFile", "parse_bytes", "parse_file", "parse_text"]

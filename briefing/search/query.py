@@ -17,6 +17,8 @@ from whoosh.query.compound import PreloadedOr
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from briefing.sanitize import clean_line
+
 SEARCH_FIELDS = ["title", "body", "key_points"]
 # A prefix or fuzzy term expands to at most this many index terms (the most
 # frequent ones); an unbounded three-letter prefix expands to hundreds and
@@ -102,9 +104,18 @@ def _bound(q: wq.Query, searcher: Searcher) -> wq.Query:
     return q.apply(lambda sub: _bound(sub, searcher))
 
 
+def _unreadable(q: wq.Query):
+    """The parts of *q* Whoosh could not read (they carry an ``error``)."""
+    if getattr(q, "error", None) is not None:
+        yield q
+    for child in q.children():
+        yield from _unreadable(child)
+
+
 def parse_query(text: str, searcher: Searcher, schema) -> ParsedQuery:
     """Parse *text* for *searcher*'s index. Raises :class:`QueryError` with a reason."""
-    text = " ".join(text.split())
+    # Pasted text may carry escape sequences; the query is echoed on screen.
+    text = clean_line(text)
     if not text:
         raise QueryError("empty query")
     if len(text) > MAX_QUERY_CHARS:
@@ -120,7 +131,18 @@ def parse_query(text: str, searcher: Searcher, schema) -> ParsedQuery:
             raise QueryError(f"unknown field '{name}:' (fields: {fields})")
     parser = make_parser(schema)
     try:
-        q = parser.parse(_rewrite_dates(text))
+        q = parser.parse(_rewrite_dates(text), normalize=False)
+        # Whoosh turns a value it cannot read (date:someday) into an empty
+        # query that normalising drops: the rest would run without the limit
+        # the user asked for.
+        if any(_unreadable(q)):
+            raise QueryError(
+                "a date in the query is not understood (dates look like 2024-12-02, 2024-12 or 2024; "
+                "ranges like date:2024-11-27..2024-12-01)"
+            )
+        q = q.normalize()
+    except QueryError:
+        raise
     except Exception as exc:  # Whoosh raises many kinds for odd input
         raise QueryError(f"cannot read the query ({exc})") from None
     if q is wq.NullQuery:
