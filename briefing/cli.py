@@ -97,7 +97,7 @@ def _update_index(index, rebuild: bool = False, quiet: bool = False, lines: bool
     """
     import time
 
-    from briefing.search.index import IndexBusy
+    from briefing.search.index import BUSY_EXIT_STATUS, IndexBusy
 
     started = time.monotonic()
     shown = False
@@ -119,7 +119,7 @@ def _update_index(index, rebuild: bool = False, quiet: bool = False, lines: bool
     try:
         report = index.update(rebuild=rebuild, progress=progress)
     except IndexBusy as exc:
-        raise CommandError(str(exc), code=75) from None
+        raise CommandError(str(exc), code=BUSY_EXIT_STATUS) from None
     except OSError as exc:
         raise CommandError(f"cannot write the index in {index.dir}: {exc.strerror or exc}", code=74) from None
     if shown:

@@ -44,8 +44,11 @@ class Terminal:
         self.tmux("new-session", "-d", "-x", str(size[0]), "-y", str(size[1]), *settings, command)
 
     def tmux(self, *args: str) -> str:
+        # The tmux server passes its environment on to the pane. COLUMNS and
+        # LINES (set while a test runs) would override the pane's real size.
+        env = {name: value for name, value in os.environ.items() if name not in ("COLUMNS", "LINES")}
         return subprocess.run(["tmux", "-L", self.socket, "-f", str(self.config), *args],
-                              capture_output=True, text=True, check=True).stdout
+                              capture_output=True, text=True, check=True, env=env).stdout
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p")

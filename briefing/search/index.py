@@ -73,6 +73,10 @@ def article_id(rel_path: str) -> str:
     return hashlib.sha256(rel_path.encode()).hexdigest()[:16]
 
 
+# `briefing index` exits with this (EX_TEMPFAIL) when another process holds the index.
+BUSY_EXIT_STATUS = 75
+
+
 class IndexBusy(Exception):
     """Another process is writing the index."""
 

@@ -40,7 +40,7 @@ from briefing.tui.screens.digest import DigestScreen
 from briefing.tui.screens.note import NoteScreen
 from briefing.search.engine import Engine, QueryError, Results
 from briefing.search.highlight import term_spans
-from briefing.search.index import ContentIndex
+from briefing.search.index import BUSY_EXIT_STATUS, ContentIndex
 from briefing.article_cache import ArticleCache
 from briefing.tui.screens.help import HelpScreen, binding_rows
 from briefing.tui.widgets.article_list import ArticleList
@@ -328,6 +328,12 @@ class BriefingApp(App[None]):
         except OSError as exc:
             self.call_from_thread(self._index_failed, str(exc))
             return
+        if proc.returncode == BUSY_EXIT_STATUS:
+            # Another Briefing process is writing the index: not a failure.
+            # Forget the folder's signature so that the next poll runs again.
+            self._signature = None
+            self.call_from_thread(self._index_busy)
+            return
         if proc.returncode != 0:
             self.call_from_thread(self._index_failed, errors[-1] if errors else "indexing failed")
             return
@@ -341,12 +347,22 @@ class BriefingApp(App[None]):
                 self.engine.close()
             self.engine = Engine(ix)
         rebuilt = [line for line in errors if "rebuilt" in line]
-        # Read the list again only if no commit did and none was read yet (a first empty folder).
-        snapshot = self.index.snapshot() if not listed and self.snapshot is None else None
+        # Read the list again if no commit of this run did: another process
+        # (a second reader, `briefing index`) may have indexed the changes.
+        snapshot = self.index.snapshot() if not listed else None
         self.call_from_thread(self._index_ready, rebuilt, snapshot)
 
     def _set_index_status(self, text: str) -> None:
         self.query_one(ReadingPane).border_subtitle = text
+
+    def _index_busy(self) -> None:
+        self._set_index_status("Index busy (another Briefing is updating it)")
+        if self.snapshot is None:
+            snapshot = self.index.snapshot()
+            if snapshot is not None:
+                self._catalogue_read(snapshot)
+            else:
+                self.read_files()
 
     def _index_failed(self, reason: str) -> None:
         self.index_state = "failed"
