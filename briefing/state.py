@@ -20,7 +20,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -174,10 +174,14 @@ class StateStore:
                 self.con.execute("BEGIN IMMEDIATE")
                 try:
                     yield self.con
+                    self.con.execute("COMMIT")
                 except BaseException:
-                    self.con.execute("ROLLBACK")
+                    # SQLite has already rolled back after some errors (a full
+                    # disk): a second ROLLBACK would hide the real reason.
+                    if self.con.in_transaction:
+                        with suppress(sqlite3.Error):
+                            self.con.execute("ROLLBACK")
                     raise
-                self.con.execute("COMMIT")
             except sqlite3.Error as exc:
                 raise StateError(f"could not save to {self.path}: {exc}") from None
 

@@ -82,3 +82,35 @@ def test_two_readers_and_an_indexer_at_once_on_one_folder(content):
     starred = [rel for rel, s in states.items() if s.starred]
     flagged = [rel for rel, s in states.items() if s.flagged]
     assert len(starred) == 1 and len(flagged) == 1 and starred != flagged
+
+
+async def test_a_note_that_cannot_be_saved_is_reported_and_kept_open(content):
+    from textual.widgets import TextArea
+
+    from briefing.tui.app import BriefingApp
+    from briefing.tui.screens.note import NoteScreen
+    from tui_helpers import settle
+
+    app = BriefingApp(content)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        # The state file may grow no more: SQLite then fails exactly as on a full disk.
+        pages = app.store.con.execute("PRAGMA page_count").fetchone()[0]
+        app.store.con.execute(f"PRAGMA max_page_count = {pages}")
+        await pilot.press("a")
+        typed = "Casualty figures disagree; check with the field office. " * 300
+        app.screen.query_one(TextArea).insert(typed)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert any(n.message.startswith("Not saved:") and "full" in n.message for n in app._notifications), [
+            n.message for n in app._notifications]
+        # The text is still there, in a note box that says it is not saved.
+        assert isinstance(app.screen, NoteScreen) and app.screen.unsaved
+        assert app.screen.query_one(TextArea).text == typed
+        # Room again: ctrl+s now keeps it.
+        app.store.con.execute("PRAGMA max_page_count = 1073741823")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteScreen)
+    entry = app.snapshot.entries[0]
+    assert StateStore().folder(content).load_one(entry).note == typed.strip()

@@ -884,6 +884,10 @@ class BriefingApp(App[None]):
         if text is not None and text.strip() != state.note.strip():
             if self._save(lambda: self.folder_state.set_note(entry, text), entry):
                 self.notify("Note saved" if text.strip() else "Note removed", timeout=2)
+            elif self.folder_state is not None:
+                # What was typed is not thrown away: the note stays open to try again or copy out.
+                self.push_screen(NoteScreen(entry.title, text, unsaved=True),
+                                 lambda again: self._save_note(entry, state, again))
 
     def action_note_in_editor(self) -> None:
         entry = self._current_entry()

@@ -21,17 +21,21 @@ class NoteScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="note.cancel"),
     ]
 
-    def __init__(self, title: str, note: str) -> None:
+    def __init__(self, title: str, note: str, unsaved: bool = False) -> None:
         super().__init__()
         self.article_title = title
         self.note = note
+        # Reopened after a failed save: the hint says the text is not kept yet.
+        self.unsaved = unsaved
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-body"):
             # The title is article text: shown as Text, never as markup.
             yield Static(Text(f"Note on: {titled(self.article_title, glyphs_of(self))}"), id="note-title")
             yield TextArea(self.note, id="note-text", soft_wrap=True, tab_behavior="focus")
-            yield Static(Text("ctrl+s saves, esc cancels; an empty note removes it"), id="note-hint")
+            hint = ("NOT SAVED (see the message): ctrl+s tries again, esc drops the text"
+                    if self.unsaved else "ctrl+s saves, esc cancels; an empty note removes it")
+            yield Static(Text(hint), id="note-hint", classes="-unsaved" if self.unsaved else "")
         yield KeyHints()
 
     def on_mount(self) -> None:
