@@ -80,7 +80,9 @@ def _figures(sentence: Sentence) -> Iterable[tuple[str, str | None]]:
     attribution = _attribution(text)
     for m in _FIGURE.finditer(text):
         num = m.group("num")
-        before = text[: m.start("num")].rstrip()
+        # The words just before the number; a search over all the text
+        # before it, for each number, made a long sentence quadratic.
+        before = text[max(0, m.start("num") - 40) : m.start("num")].rstrip()
         if re.fullmatch(r"(?:19|20)\d\d", num) or re.search(rf"(?:{_MONTHS})\.?$", before):
             continue  # a year, or the day of a date
         if re.search(r"\b(?:No|no|Nos)\.?$", before):

@@ -22,6 +22,19 @@ def content(tmp_path, content_dir) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    """Search over an index of the sample content, shared by a module's tests."""
+    from briefing.search.engine import Engine
+    from briefing.search.index import ContentIndex
+
+    index = ContentIndex(CONTENT, tmp_path_factory.mktemp("index"))
+    index.update()
+    engine = Engine(index.open())
+    yield engine
+    engine.close()
+
+
 @pytest.fixture
 def sample():
     """Path of the sample briefing whose file name starts with *prefix*."""

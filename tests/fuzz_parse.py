@@ -51,15 +51,18 @@ def seeds() -> list[bytes]:
 
 
 def mutate(data: bytes, pool: list[bytes], rng: random.Random) -> bytes:
-    """One to eight random edits: flip, insert, delete, duplicate, splice or a fragment."""
+    """One to eight random edits: flip, insert, delete, duplicate, splice, a fragment or a long run of one."""
     out = bytearray(data)
     for _ in range(rng.randint(1, 8)):
         where = rng.randint(0, len(out))
         choice = rng.random()
         if choice < 0.2 and out:
             out[min(where, len(out) - 1)] = rng.randrange(256)
-        elif choice < 0.4:
+        elif choice < 0.37:
             out[where:where] = rng.choice(FRAGMENTS).encode("utf-8")
+        elif choice < 0.4:
+            # Long runs: a sentence of thousands of numbers, names or brackets.
+            out[where:where] = rng.choice(FRAGMENTS).encode("utf-8") * rng.randint(100, 3000)
         elif choice < 0.5:
             out[where:where] = rng.choice(INTERESTING) * rng.randint(1, 64)
         elif choice < 0.65 and out:

@@ -16,16 +16,6 @@ import pytest
 from briefing.search.engine import Engine
 from briefing.search.index import META_FILE, ContentIndex, IndexBusy
 from briefing.search.query import QueryError
-from conftest import CONTENT
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    index = ContentIndex(CONTENT, tmp_path_factory.mktemp("index"))
-    index.update()
-    engine = Engine(index.open())
-    yield engine
-    engine.close()
 
 
 def paths(results) -> list[str]:
