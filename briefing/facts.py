@@ -227,6 +227,10 @@ def _clean_name(name: str) -> str:
     return re.sub(r"['\u2019]s$", "", name)
 
 
+# How far before and after a name its cues (a title, "said", "in the") are looked for.
+_CUE_REACH = 80
+
+
 def _names(sentence: Sentence) -> Iterable[tuple[str, str]]:
     """(kind, text) for each name in the sentence."""
     text = sentence.text
@@ -240,9 +244,11 @@ def _names(sentence: Sentence) -> Iterable[tuple[str, str]]:
         if not tokens:
             continue
         name = _clean_name(" ".join(tokens))
-        before = text[: start]
-        after = text[m.end() :]
-        at_start = not before.strip(" \"'\u201c")
+        # The cues looked for sit right beside the name; searching all the
+        # text on either side, for each name, made a long sentence quadratic.
+        before = text[max(0, start - _CUE_REACH) : start]
+        after = text[m.end() : m.end() + _CUE_REACH]
+        at_start = start <= _CUE_REACH and not before.strip(" \"'\u201c")
         kind = _classify(tokens, name, before, after, at_start)
         if kind is None:
             continue
