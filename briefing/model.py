@@ -145,6 +145,8 @@ class Entry:
     date: dt.date | None = None
     tags: tuple[str, ...] = ()
     digest: str = ""
+    # The story the article was grouped into when indexed (see briefing.stories).
+    story: int | None = None
 
     @property
     def byline(self) -> list[str]:

@@ -35,14 +35,22 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def content_words(text: str) -> set[str]:
-    """Stemmed, lower-cased words of *text* other than stop words."""
-    out = set()
+def content_word_list(text: str, numbers: bool = True) -> list[tuple[str, bool]]:
+    """Each content word of *text*, stemmed and lower-cased, in order, with
+    whether it was capitalised (a name, more often than not)."""
+    out = []
     for token in tokens(text):
+        if not numbers and token[0].isdigit():
+            continue
         low = token.lower().replace("\u2019", "'")
         if low.endswith("'s"):
             low = low[:-2]
         if low in STOPWORDS or len(low) < 2:
             continue
-        out.add(stem(low))
+        out.append((stem(low), token[0].isupper()))
     return out
+
+
+def content_words(text: str) -> set[str]:
+    """Stemmed, lower-cased words of *text* other than stop words."""
+    return {word for word, _ in content_word_list(text)}

@@ -37,8 +37,9 @@ from briefing.model import Article, UnreadableFile
 from briefing.parse import parse_text
 from briefing.search.catalogue import FILE_NAME as CATALOGUE_FILE
 from briefing.search.catalogue import CatalogueWriter, Known, Snapshot, read_catalogue
+from briefing.stories.grouping import signature
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 META_FILE = "briefing-index.json"
 INDEX_NAME = "articles"
 WRITER_TIMEOUT = 5.0
@@ -386,10 +387,10 @@ class _Update:
                 report.removed.append(rel)
             self.catalogue.skip(rel, outcome[1], stat.st_size, stat.st_mtime_ns)
         else:
-            _, article, digest = outcome
+            _, article, digest, words = outcome
             self._writer().update_document(**document(article, rel))
             self.written += 1
-            self.catalogue.put(article, rel, stat.st_size, stat.st_mtime_ns, digest)
+            self.catalogue.put(article, rel, stat.st_size, stat.st_mtime_ns, digest, words)
             (report.updated if known and known.digest is not None else report.added).append(rel)
 
 
@@ -452,7 +453,7 @@ def _read_one(job: tuple[str, str, int, str | None]) -> tuple:
         article = parse_text(text, path, warnings, extras=False)
     except UnreadableFile as exc:
         return ("skip", str(exc))
-    return ("article", article, digest)
+    return ("article", article, digest, signature(article))
 
 
 def document(article: Article, rel: str) -> dict[str, object]:
