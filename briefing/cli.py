@@ -165,6 +165,79 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stories(args: argparse.Namespace):
+    """The stories of the content folder, from an index brought up to date first."""
+    from briefing.stories.story import stories_of
+
+    index = _index(args)
+    report = _update_index(index, quiet=args.json)
+    for line in report.skipped:
+        print(f"briefing: skipped {line}", file=sys.stderr)
+    snapshot = index.snapshot()
+    return stories_of(snapshot.entries if snapshot else [])
+
+
+def _date_text(date) -> str:
+    return date.isoformat() if date else "undated"
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    stories = _stories(args)
+    if args.json:
+        json.dump([s.to_json() for s in stories], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    print(f"{len(stories)} stor{'y' if len(stories) == 1 else 'ies'}")
+    for story in stories:
+        span = _date_text(story.first) if story.first == story.latest else \
+            f"{_date_text(story.first)} to {_date_text(story.latest)}"
+        print(f"{story.id:5}  {len(story.entries)} article(s), {len(story.sources)} source(s), {span}  "
+              f"{story.title}")
+    return 0
+
+
+def cmd_story(args: argparse.Namespace) -> int:
+    from briefing.article_cache import ArticleCache
+    from briefing.stories.story import figures_of
+
+    stories = {s.id: s for s in _stories(args)}
+    story = stories.get(args.id)
+    if story is None:
+        raise CommandError(f"no story {args.id} (see 'briefing stories')", code=1)
+    cache = ArticleCache()
+
+    def read(entry):
+        article, problem = cache.get(entry.path)
+        if problem:
+            print(f"briefing: {problem}", file=sys.stderr)
+        return article
+
+    figures = figures_of(story, read)
+    if args.json:
+        data = story.to_json()
+        data["articles"] = [
+            {"path": e.rel, "title": e.title, "source": e.source, "date": e.date.isoformat() if e.date else None}
+            for e in story.entries
+        ]
+        data["figures"] = {counts: [f.to_json() for f in rows] for counts, rows in figures.items()}
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    print(f"Story {story.id}: {story.title}")
+    print(f"{len(story.entries)} article(s) from {len(story.sources)} source(s)")
+    for entry in story.entries:
+        print(f"  {_date_text(entry.date)}  {entry.source or 'no source'}  {entry.title}  [{entry.rel}]")
+    if figures:
+        print()
+        print("Figures, as each article gives them (never added up):")
+    for counts, rows in figures.items():
+        print(f"  {counts}")
+        for f in rows:
+            said = f" (according to {f.attribution})" if f.attribution else ""
+            print(f"    {f.text}{said}  [{f.entry.source or f.entry.rel}, {_date_text(f.entry.date)}]")
+    return 0
+
+
 def _listing(args: argparse.Namespace):
     """The content folder's articles, from an index brought up to date first, and their state."""
     from briefing.search.catalogue import snapshot_of_files
@@ -385,6 +458,24 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20)")
     search.add_argument("--by-date", action="store_true", help="newest first instead of by relevance")
     search.add_argument("--json", action="store_true", help="print a JSON list")
+
+    stories = commands.add_parser(
+        "stories", help="list the stories: articles grouped by the story they cover",
+        description="Articles covering the same story, grouped when indexed; the largest stories first.",
+    )
+    content_options(stories)
+    stories.add_argument("--json", action="store_true", help="print a JSON list")
+    stories.set_defaults(handler=cmd_stories)
+
+    story = commands.add_parser(
+        "story", help="one story: its articles and the figures each reports",
+        description="A story's articles, oldest first, and its figures grouped by what they count, "
+                    "each with its qualifier, article and attribution.",
+    )
+    story.add_argument("id", metavar="ID", type=int, help="the story's number (see 'briefing stories')")
+    content_options(story)
+    story.add_argument("--json", action="store_true", help="print one JSON object")
+    story.set_defaults(handler=cmd_story)
     search.set_defaults(handler=cmd_search)
 
     export = commands.add_parser(

@@ -1,0 +1,126 @@
+"""Stories: related coverage grouped at index time, the figures side by side, what each article adds."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from briefing.parse import parse_file
+from briefing.search.index import ContentIndex
+from briefing.stories.evaluation import evaluate
+from briefing.stories.story import additions, figures_of, related, stories_of
+from conftest import CONTENT, ROOT
+
+STORIES = ROOT / "tests" / "data" / "stories"
+
+
+def read(entry):
+    return parse_file(entry.path)
+
+
+def indexed(folder: Path):
+    index = ContentIndex(folder)
+    index.update()
+    return index.snapshot()
+
+
+def test_the_five_sample_articles_are_one_story(content):
+    (story,) = stories_of(indexed(content).entries)
+    assert [e.rel[:3] for e in story.entries] == ["000", "001", "002", "003", "004"]
+
+
+def test_the_labelled_stories_are_found(capsys):
+    scores = evaluate(STORIES, CONTENT)
+    assert scores.precision >= 0.9 and scores.recall >= 0.9, scores.wrong
+    assert scores.stories_found == scores.stories_labelled == 7
+
+
+def test_new_articles_join_their_story_and_the_numbers_stay(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for name in ("a1-flash-floods-valencia.md", "a2-valencia-toll-95.md", "c1-dockers-walk-out.md"):
+        (folder / name).write_text((STORIES / name).read_text())
+    before = {e.rel: e.story for e in indexed(folder).entries}
+    assert before["a1-flash-floods-valencia.md"] == before["a2-valencia-toll-95.md"] != before["c1-dockers-walk-out.md"]
+    # Later coverage arrives: each joins its story; a new story gets a new number.
+    for name in ("a4-king-paiporta.md", "c2-strike-extended.md", "e1-georgescu-leads.md"):
+        (folder / name).write_text((STORIES / name).read_text())
+    after = {e.rel: e.story for e in indexed(folder).entries}
+    assert {rel: after[rel] for rel in before} == before
+    assert after["a4-king-paiporta.md"] == before["a1-flash-floods-valencia.md"]
+    assert after["c2-strike-extended.md"] == before["c1-dockers-walk-out.md"]
+    assert after["e1-georgescu-leads.md"] not in before.values()
+    # An article removed leaves its story; the rest stay as they were.
+    (folder / "a2-valencia-toll-95.md").unlink()
+    final = {e.rel: e.story for e in indexed(folder).entries}
+    assert "a2-valencia-toll-95.md" not in final
+    assert final["a4-king-paiporta.md"] == final["a1-flash-floods-valencia.md"] == before["a1-flash-floods-valencia.md"]
+
+
+def test_related_coverage_is_the_rest_of_the_story_oldest_first(content):
+    entries = indexed(content).entries
+    shown = next(e for e in entries if e.rel.startswith("002"))
+    assert [e.rel[:3] for e in related(shown, entries)] == ["000", "001", "003", "004"]
+
+
+def test_figures_are_grouped_by_what_they_count_and_never_added_up(content):
+    (story,) = stories_of(indexed(content).entries)
+    figures = figures_of(story, read)
+    killed = [(f.text, f.qualifier, f.entry.rel[:3], f.attribution) for f in figures["killed"]]
+    assert ("over 350 fatalities", "over", "001", None) in killed
+    assert ("at least 121 people", "at least", "002", "the Syrian Observatory for Human Rights") in killed
+    assert ("over 250 combatants", "over", "003", None) in killed
+    # The three reports disagree, and each is shown as given: no total, no average.
+    sources_text = " ".join(read(e).to_json().__str__() for e in story.entries)
+    assert all(f.text in sources_text for rows in figures.values() for f in rows)
+    assert list(figures)[0] == "killed"  # the most reported count comes first
+    assert [f.text for f in figures["attacks"]] == ["two car bombs", "23 attacks"]
+
+
+def test_what_each_article_adds_is_marked_against_the_earlier_ones(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "first.md").write_text(
+        "---\ntitle: Floods hit Valencia\ndate: 2024-10-30\nsource: Wire A\n---\n"
+        "At least 51 people were killed in the floods around Valencia, officials said. "
+        "Rain fell for eight hours in Paiporta.\n"
+    )
+    (folder / "second.md").write_text(
+        "---\ntitle: Valencia floods toll rises\ndate: 2024-10-31\nsource: Wire B\n"
+        "key_points:\n  - At least 51 people were killed in the Valencia floods.\n"
+        "  - King Felipe VI will visit Paiporta on Sunday.\n---\n"
+        "At least 51 people were killed in the floods around Valencia. "
+        "Another 1,900 people were missing in Paiporta, rescuers said.\n"
+    )
+    entries = indexed(folder).entries
+    (story,) = stories_of(entries)
+    first, second = story.entries
+    assert additions(first, read(first), story, read).first
+    added = additions(second, read(second), story, read)
+    assert not added.first
+    assert added.key_points == {"King Felipe VI will visit Paiporta on Sunday."}
+    figures = {text for kind, text in added.facts if kind == "figure"}
+    assert any("1,900" in text for text in figures) and not any("51" in text for text in figures)
+
+
+def briefing(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "briefing", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_stories_and_story_on_the_command_line(content):
+    listed = briefing("--content", str(content), "stories", "--json")
+    assert listed.returncode == 0, listed.stderr
+    (story,) = json.loads(listed.stdout)
+    assert story["articles"] == 5 and story["first"] is None
+    shown = briefing("--content", str(content), "story", str(story["id"]), "--json")
+    assert shown.returncode == 0, shown.stderr
+    data = json.loads(shown.stdout)
+    assert [a["path"][:3] for a in data["articles"]] == ["000", "001", "002", "003", "004"]
+    assert {f["figure"] for f in data["figures"]["killed"]} >= {"over 350 fatalities", "at least 121 people",
+                                                                  "over 250 combatants"}
+    text = briefing("--content", str(content), "story", str(story["id"]))
+    assert "never added up" in text.stdout and "at least 121 people (according to" in text.stdout
+    missing = briefing("--content", str(content), "story", "999")
+    assert missing.returncode == 1 and "no story 999" in missing.stderr and "Traceback" not in missing.stderr
