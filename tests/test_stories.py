@@ -124,3 +124,43 @@ def test_stories_and_story_on_the_command_line(content):
     assert "never added up" in text.stdout and "at least 121 people (according to" in text.stdout
     missing = briefing("--content", str(content), "story", "999")
     assert missing.returncode == 1 and "no story 999" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def sidebar(app) -> list[str]:
+    from briefing.tui.widgets.key_points import KeyPointsPanel
+
+    panel = app.query_one(KeyPointsPanel)
+    return [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
+
+
+async def test_the_sidebar_lists_related_coverage_and_r_goes_through_the_story(content):
+    from briefing.tui.app import BriefingApp
+    from briefing.tui.widgets.key_points import KeyPointsPanel
+    from tui_helpers import settle
+
+    app = BriefingApp(content)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        lines = sidebar(app)
+        assert "Related coverage: 4 (this is the first report)" in lines
+        related_lines = lines[lines.index("Related coverage: 4 (this is the first report)") + 1:]
+        assert [line.splitlines()[0].split()[-1][:3] for line in related_lines] == ["001", "002", "003", "004"]
+        # The first report marks nothing new; the second marks what it adds.
+        assert not any("new: " in line for line in lines)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.shown.startswith("001")
+        lines = sidebar(app)
+        assert "\u00b7 new: over 350 fatalities" in lines
+        assert "Related coverage: 4" in lines
+        for expected in ("002", "003", "004", "000"):
+            await pilot.press("r")
+            await settle(pilot)
+            assert app.shown.startswith(expected)
+        # enter on a related article in the sidebar opens it.
+        panel = app.query_one(KeyPointsPanel)
+        panel.focus()
+        panel.highlighted = sidebar(app).index("Related coverage: 4 (this is the first report)") + 2
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.shown.startswith("002")

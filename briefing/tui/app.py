@@ -33,7 +33,7 @@ from briefing.search.catalogue import ORDERS, Snapshot, snapshot_of_files
 from briefing.state import FILTERS, ArticleState, FolderState, Position, StateError, StateStore, keep
 from briefing.tui.editor import EditorError, edit_in_editor
 from briefing.tui.commands import ArticleCommands
-from briefing.tui.look import ASCII, UNICODE, use_ascii_scrollbars
+from briefing.tui.look import ASCII, UNICODE, date_of, use_ascii_scrollbars
 from briefing.tui.theming import starting_theme, to_textual
 from briefing.tui.layout import DEFAULT_SHARES, MIN_SIDE, PANES, STEP, Layout, mode_for, side_widths
 from briefing.tui.screens.digest import DigestScreen
@@ -41,9 +41,10 @@ from briefing.tui.screens.note import NoteScreen
 from briefing.search.engine import Engine, QueryError, Results
 from briefing.search.highlight import term_spans
 from briefing.search.index import BUSY_EXIT_STATUS, ContentIndex
+from briefing.stories.story import Additions, Story, additions, arrival_order, related
 from briefing.article_cache import ArticleCache
 from briefing.tui.screens.help import HelpScreen, binding_rows
-from briefing.tui.widgets.article_list import ArticleList
+from briefing.tui.widgets.article_list import ArticleList, meta_line
 from briefing.tui.widgets.key_hints import KeyHints
 from briefing.tui.widgets.key_points import KeyPointsPanel
 from briefing.tui.widgets.reading_pane import ReadingPane
@@ -125,6 +126,7 @@ class BriefingApp(App[None]):
         Binding("4", "filter('flagged')", "Flagged only", show=False, id="filter.flagged"),
         Binding("5", "filter('noted')", "With a note only", show=False, id="filter.noted"),
         Binding("K", "toggle_points", "Key points", id="key_points"),
+        Binding("r", "next_related", "Next related", show=False, id="related.next"),
         Binding("z", "focused_reading", "Focus", id="focus",
                 tooltip="Show the reading pane alone (z again to come back)"),
         Binding("backspace", "back", "Back to the list", id="back"),
@@ -165,6 +167,9 @@ class BriefingApp(App[None]):
         self.articles = ArticleCache()
         # The article the reading pane shows, by path in the folder.
         self.shown: str | None = None
+        # The shown article's story: its other articles, and what it adds to the earlier ones.
+        self.shown_related: list[Entry] = []
+        self.shown_additions: Additions | None = None
         self.list_order = LIST_ORDERS[0]
         self.result_order = RESULT_ORDERS[0]
         self._reported: set[str] = set()
@@ -465,6 +470,15 @@ class BriefingApp(App[None]):
         article, problem = self.articles.get(entry.path)
         if get_current_worker().is_cancelled:
             return
+        # The rest of its story, and what it adds to the earlier reports (they are read too, and kept).
+        entries = self.snapshot.entries if self.snapshot else []
+        self.shown_related = related(entry, entries)
+        self.shown_additions = None
+        if article is not None and self.shown_related:
+            story = Story(entry.story or 0, sorted([entry, *self.shown_related], key=arrival_order))
+            self.shown_additions = additions(entry, article, story, lambda e: self.articles.get(e.path)[0])
+        if get_current_worker().is_cancelled:
+            return
         self.call_from_thread(self._show_article, entry, article, problem)
 
     async def _show_article(self, entry: Entry, article: Article | None, problem: str | None) -> None:
@@ -592,6 +606,19 @@ class BriefingApp(App[None]):
 
     def search_themes(self) -> None:
         self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder="Type a theme's name"))
+
+    def on_key_points_panel_open_related(self, message: KeyPointsPanel.OpenRelated) -> None:
+        self.jump_to(message.entry)
+
+    def action_next_related(self) -> None:
+        """Open the next article of the shown one's story, in the order the coverage came in."""
+        entry = self.shown_entry if self.shown else None
+        if entry is None or not self.shown_related:
+            self.notify("No related coverage for this article.", timeout=3)
+            return
+        story = sorted([entry, *self.shown_related], key=arrival_order)
+        following = story[(story.index(entry) + 1) % len(story)]
+        self.jump_to(following)
 
     def jump_to(self, entry: Entry) -> None:
         """Open *entry* (from the command palette), showing the whole library if it is not listed."""
@@ -813,7 +840,9 @@ class BriefingApp(App[None]):
         panel = self.query_one(KeyPointsPanel)
         state = self.states.get(self.shown or "") or ArticleState()
         reader.set_note(state.note)
-        panel.show(reader.article, state.marks)
+        glyphs = self.glyphs
+        panel.show(reader.article, state.marks, self.shown_related, self.shown_additions,
+                   lambda e: meta_line(e, glyphs.separator, date_of(self, e.date)))
 
     def _current_entry(self) -> Entry | None:
         """The article a review key acts on: the one highlighted in the list, else the one shown."""

@@ -8,8 +8,9 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from briefing.model import FACT_GROUPS, Anchor, Article, Fact
+from briefing.model import FACT_GROUPS, Anchor, Article, Entry, Fact
 from briefing.state import Mark
+from briefing.stories.story import Additions
 from briefing.tui.look import Glyphs, glyphs_of
 
 
@@ -27,8 +28,13 @@ def fact_label(fact: Fact) -> str:
     return fact.text
 
 
+# Put before a key point or fact no earlier article of the story carried.
+NEW = "new: "
+
+
 class KeyPointsPanel(OptionList):
-    """Key points and facts; `enter` shows the sentence each one comes from."""
+    """Key points and facts, then related coverage; `enter` shows the sentence
+    a point comes from, or opens the related article."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Next point", show=False, id="points.next"),
@@ -45,6 +51,13 @@ class KeyPointsPanel(OptionList):
             super().__init__()
             self.anchor = anchor
 
+    class OpenRelated(Message):
+        """The user chose an article of the same story."""
+
+        def __init__(self, entry: Entry) -> None:
+            super().__init__()
+            self.entry = entry
+
     class Marked(Message):
         """The user marked a key point verified or disputed (pressing it again clears it)."""
 
@@ -57,6 +70,7 @@ class KeyPointsPanel(OptionList):
         super().__init__(id=id)
         self._anchors: dict[str, Anchor] = {}
         self._points: dict[str, str] = {}
+        self._related: dict[str, Entry] = {}
         self.article: Article | None = None
 
     @staticmethod
@@ -64,13 +78,26 @@ class KeyPointsPanel(OptionList):
         # Headings are the only disabled options; their look is in key_points.tcss.
         return Option(Text(text), disabled=True)
 
-    def show(self, article: Article | None, marks: dict[str, Mark] | None = None) -> None:
-        """List *article*'s key points, with the analyst's *marks*, and its facts."""
+    def show(
+        self,
+        article: Article | None,
+        marks: dict[str, Mark] | None = None,
+        related: list[Entry] | None = None,
+        added: Additions | None = None,
+        byline=None,
+    ) -> None:
+        """List *article*'s key points, with the analyst's *marks*, its facts and its *related* coverage.
+
+        Points and facts in *added* (new against the story's earlier articles)
+        are marked new; *byline* makes a related article's source and date line.
+        """
         marks = marks or {}
         keep = self.highlighted if article is self.article else None
         self.article = article
         self._anchors = {}
         self._points = {}
+        self._related = {}
+        fresh = added if added is not None and not added.first else Additions(first=True)
         options: list[Option | None] = []
         glyphs = glyphs_of(self)
         if article is not None:
@@ -83,15 +110,24 @@ class KeyPointsPanel(OptionList):
                 # the reader's pick of its sentences: the marker tells which.
                 marker = (glyphs.bullet if point.origin == "given" else glyphs.extracted) + " "
                 mark = mark_sign(marks.get(point.text, ""), glyphs)
+                new = NEW if point.text in fresh.key_points else ""
                 self._points[f"point-{n}"] = point.text
-                options.append(self._option(f"point-{n}", marker + mark + point.text, point.anchor))
+                options.append(self._option(f"point-{n}", marker + new + mark + point.text, point.anchor))
             for kind, title in FACT_GROUPS:
                 facts = [f for f in article.facts if f.kind == kind]
                 if not facts:
                     continue
                 options.append(self._heading(title))
                 for n, fact in enumerate(facts):
-                    options.append(self._option(f"{kind}-{n}", f"{glyphs.fact} " + fact_label(fact), fact.anchor))
+                    new = NEW if (fact.kind, fact.text) in fresh.facts else ""
+                    options.append(self._option(f"{kind}-{n}", f"{glyphs.fact} {new}" + fact_label(fact), fact.anchor))
+            if related:
+                first = " (this is the first report)" if added is not None and added.first else ""
+                options.append(self._heading(f"Related coverage: {len(related)}{first}"))
+                for n, entry in enumerate(related):
+                    self._related[f"related-{n}"] = entry
+                    line = byline(entry) if byline else (entry.source or entry.rel)
+                    options.append(Option(Text(f"{glyphs.fact} {line}\n  {entry.title}"), id=f"related-{n}"))
         if not options:
             message = "No key points in this article." if article else ""
             options.append(Option(Text(message), disabled=True))
@@ -113,6 +149,10 @@ class KeyPointsPanel(OptionList):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        entry = self._related.get(event.option.id or "")
+        if entry is not None:
+            self.post_message(self.OpenRelated(entry))
+            return
         anchor = self._anchors.get(event.option.id or "")
         if anchor is None:
             self.notify("This key point has no matching sentence in the article.", timeout=3)
