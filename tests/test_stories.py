@@ -164,3 +164,35 @@ async def test_the_sidebar_lists_related_coverage_and_r_goes_through_the_story(c
         await pilot.press("enter")
         await settle(pilot)
         assert app.shown.startswith("002")
+
+
+async def test_S_lists_the_stories_and_shows_one_storys_figures(tmp_path, content_dir):
+    from textual.widgets import Static
+
+    from briefing.tui.app import BriefingApp
+    from briefing.tui.screens.stories import StoriesScreen
+    from tui_helpers import settle
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for path in [*content_dir.iterdir(), *STORIES.glob("a*.md")]:
+        (folder / path.name).write_text(path.read_text())
+    app = BriefingApp(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StoriesScreen)
+        assert [len(s.entries) for s in screen.stories] == [5, 4]
+        detail = screen.query_one("#story-text", Static).visual.plain
+        assert "over 350 fatalities" in detail and "at least 121 people, according to the Syrian Observatory" in detail
+        await pilot.press("j")
+        await pilot.pause()
+        detail = screen.query_one("#story-text", Static).visual.plain
+        assert "Flash floods kill dozens in Valencia region" in detail and "At least 51 people" in detail
+        # enter reads the story's first report.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, StoriesScreen)
+        assert app.shown == "a1-flash-floods-valencia.md"

@@ -121,8 +121,10 @@ def _counts(fact: Fact, sentence: str, previous: tuple[str, str] | None) -> str:
     """
     where = sentence.find(fact.text)
     after = sentence[where + len(fact.text):] if where >= 0 else ""
-    # The figure's own words and the few after it, up to the next clause.
-    near = fact.text + " " + re.split(r"[,;:.]|\band\b|\bincluding\b", after, maxsplit=1)[0][:60]
+    # The figure's own words and at most four after it, within its clause
+    # ("51 people were killed", not "soldiers sent to search for the missing").
+    clause = re.split(r"[,;:.]|\band\b|\bincluding\b", after, maxsplit=1)[0]
+    near = fact.text + " " + " ".join(clause.split()[:4])
     for name, words in _COUNTS:
         if re.search(rf"\b(?:{words})\b", near, re.IGNORECASE):
             return name

@@ -38,10 +38,11 @@ from briefing.tui.theming import starting_theme, to_textual
 from briefing.tui.layout import DEFAULT_SHARES, MIN_SIDE, PANES, STEP, Layout, mode_for, side_widths
 from briefing.tui.screens.digest import DigestScreen
 from briefing.tui.screens.note import NoteScreen
+from briefing.tui.screens.stories import StoriesScreen
 from briefing.search.engine import Engine, QueryError, Results
 from briefing.search.highlight import term_spans
 from briefing.search.index import BUSY_EXIT_STATUS, ContentIndex
-from briefing.stories.story import Additions, Story, additions, arrival_order, related
+from briefing.stories.story import Additions, Story, additions, arrival_order, related, stories_of
 from briefing.article_cache import ArticleCache
 from briefing.tui.screens.help import HelpScreen, binding_rows
 from briefing.tui.widgets.article_list import ArticleList, meta_line
@@ -102,6 +103,7 @@ class BriefingApp(App[None]):
         "screens/help.tcss",
         "screens/note.tcss",
         "screens/digest.tcss",
+        "screens/stories.tcss",
     ]
 
     # Every binding has an id, by which the config file's "keys" setting remaps it.
@@ -127,6 +129,7 @@ class BriefingApp(App[None]):
         Binding("5", "filter('noted')", "With a note only", show=False, id="filter.noted"),
         Binding("K", "toggle_points", "Key points", id="key_points"),
         Binding("r", "next_related", "Next related", show=False, id="related.next"),
+        Binding("S", "stories", "Stories", show=False, id="stories"),
         Binding("z", "focused_reading", "Focus", id="focus",
                 tooltip="Show the reading pane alone (z again to come back)"),
         Binding("backspace", "back", "Back to the list", id="back"),
@@ -620,6 +623,13 @@ class BriefingApp(App[None]):
         following = story[(story.index(entry) + 1) % len(story)]
         self.jump_to(following)
 
+    def action_stories(self) -> None:
+        """The stories of the whole folder, with a story's figures side by side."""
+        entries = self.snapshot.entries if self.snapshot else []
+        screen = StoriesScreen(stories_of(entries), lambda e: self.articles.get(e.path)[0],
+                               lambda e: date_of(self, e.date))
+        self.push_screen(screen, lambda entry: self.jump_to(entry) if entry is not None else None)
+
     def jump_to(self, entry: Entry) -> None:
         """Open *entry* (from the command palette), showing the whole library if it is not listed."""
         articles = self.query_one(ArticleList)
@@ -1030,6 +1040,7 @@ class BriefingApp(App[None]):
 
 
 BINDING_OWNERS = (BriefingApp, ArticleList, ReadingPane, KeyPointsPanel, SearchInput, HelpScreen, NoteScreen,
+                  StoriesScreen,
                   DigestScreen)
 
 

@@ -1,0 +1,98 @@
+"""The stories view: articles grouped by the story they cover, and one story's figures side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from briefing.model import Article, Entry
+from briefing.stories.story import Story, figures_of
+from briefing.tui.widgets.key_hints import KeyHints
+
+
+class StoriesScreen(ModalScreen[Entry | None]):
+    """Every story with its size and dates; the highlighted one's articles and figures beside it."""
+
+    BINDINGS = [
+        Binding("escape,q,S", "dismiss(None)", "Close stories", key_display="esc", id="stories.close"),
+        Binding("j", "move(1)", "Next story", show=False, id="stories.next"),
+        Binding("k", "move(-1)", "Previous story", show=False, id="stories.previous"),
+        Binding("enter", "open", "Read its first report", id="stories.open"),
+    ]
+
+    def __init__(self, stories: list[Story], read: Callable[[Entry], Article | None],
+                 date_text: Callable[[Entry], str]) -> None:
+        super().__init__()
+        self.stories = stories
+        self.read = read
+        self.date_text = date_text
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="stories-body"):
+            options = [Option(Text(self._summary(s)), id=str(s.id)) for s in self.stories]
+            yield OptionList(*options or [Option(Text("No stories yet: the index is being built."), disabled=True)],
+                             id="stories-list")
+            with VerticalScroll(id="story-detail"):
+                yield Static(id="story-text")
+        yield KeyHints()
+
+    def _summary(self, story: Story) -> str:
+        first = self.date_text(story.entries[0])
+        latest = self.date_text(story.entries[-1])
+        span = first if first == latest else f"{first} to {latest}"
+        return (f"{story.title}\n  {len(story.entries)} article(s), {len(story.sources)} source(s)"
+                + (f", {span}" if span else ""))
+
+    def on_mount(self) -> None:
+        self.query_one("#stories-list", OptionList).border_title = f"Stories ({len(self.stories)})"
+        self.query_one("#story-detail").border_title = "Story"
+        if self.stories:
+            self.query_one("#stories-list", OptionList).highlighted = 0
+
+    def action_move(self, step: int) -> None:
+        listing = self.query_one("#stories-list", OptionList)
+        listing.action_cursor_down() if step > 0 else listing.action_cursor_up()
+
+    def _current(self) -> Story | None:
+        listing = self.query_one("#stories-list", OptionList)
+        if listing.highlighted is None or not self.stories:
+            return None
+        return self.stories[listing.highlighted]
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        story = self._current()
+        if story is not None:
+            self.show_story(story)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_open()
+
+    def show_story(self, story: Story) -> None:
+        """The story's articles, oldest first, then its figures by what they count (never added up)."""
+        text = Text()
+        text.append(f"{story.title}\n\n", style="bold")
+        for entry in story.entries:
+            line = " \u00b7 ".join(p for p in (self.date_text(entry), entry.source or entry.rel) if p)
+            text.append(f"{line}\n  {entry.title}\n")
+        figures = figures_of(story, self.read)
+        if figures:
+            text.append("\nFigures as each article gives them\n", style="bold")
+        for counts, rows in figures.items():
+            text.append(f"\n{counts}\n", style="underline")
+            for figure in rows:
+                said = f", according to {figure.attribution}" if figure.attribution else ""
+                where = figure.entry.source or figure.entry.rel
+                text.append(f"  {figure.text}{said}  ({where})\n")
+        self.query_one("#story-text", Static).update(text)
+
+    def action_open(self) -> None:
+        story = self._current()
+        if story is not None:
+            self.dismiss(story.entries[0])
