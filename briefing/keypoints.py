@@ -18,6 +18,8 @@ from briefing.sentences import sentence_spans
 from briefing.words import content_words
 
 MAX_POINTS = 3
+# Only this many sentences from the top are ranked for key points.
+MAX_RANKED = 300
 DAMPING = 0.3
 ITERATIONS = 40
 # Two picks sharing more than this share of their words say the same thing.
@@ -107,15 +109,16 @@ def rank(sentences: list[Sentence]) -> list[float]:
     total = sum(prior)
     prior = [p / total for p in prior]
 
+    # Each sentence's neighbours and the share of their score that flows to it.
+    inflow = [
+        [(i, weights[i][j] / out_sums[i]) for i in range(n) if weights[i][j] and out_sums[i]]
+        for j in range(n)
+    ]
     scores = prior[:]
     for _ in range(ITERATIONS):
         new = []
         for j in range(n):
-            flow = sum(
-                scores[i] * weights[i][j] / out_sums[i]
-                for i in range(n)
-                if weights[i][j] and out_sums[i]
-            )
+            flow = sum(scores[i] * share for i, share in inflow[j])
             new.append((1 - DAMPING) * prior[j] + DAMPING * flow)
         # Sentences with no neighbours leak their share; give it back by the prior.
         leak = 1.0 - sum(new)
@@ -139,6 +142,9 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
 def extract(sentences: list[Sentence], count: int | None = None) -> list[KeyPoint]:
     """The *count* best of *sentences*, best first, each anchored to its place."""
     candidates = [s for s in sentences if len(s.text.split()) >= MIN_WORDS] or sentences
+    # The ranking compares every pair of sentences: a file of thousands (a
+    # log, a dump) would take minutes. Briefings say what matters early.
+    candidates = candidates[:MAX_RANKED]
     if not candidates:
         return []
     count = point_count(len(candidates)) if count is None else count

@@ -43,7 +43,7 @@ async def test_moving_through_the_list_changes_reading_pane_and_sidebar(content_
         await settle(pilot)
         # 003 has no key points of its own; the sidebar shows extracted ones.
         assert shown_title(app).startswith("Syrian rebels, led by")
-        assert sidebar_texts(app)[0].startswith("\u2218 Syrian rebels, led by")
+        assert sidebar_texts(app)[0].startswith("\u2218 new: Syrian rebels, led by")
 
 
 async def test_quick_moves_show_only_the_article_that_stays_highlighted(content_dir):
