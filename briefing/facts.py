@@ -95,7 +95,14 @@ def _figures(sentence: Sentence) -> Iterable[tuple[str, str | None]]:
         elif counted and counted.split()[0].lower() in _TIME_UNITS:
             continue
         elif not counted and not m.group("qual"):
-            continue  # a bare number says nothing on its own
+            # A bare number says nothing on its own, unless a toll leads up
+            # to it: "the death toll rose to 95", "the number of people
+            # killed ... rose to 48".
+            toll = _TOLL.search(text[max(0, m.start("num") - 160) : m.start("num")])
+            if toll is None:
+                continue
+            yield f"{toll.group('subject').lower()}: {num}", attribution
+            continue
         qual = m.group("qual")
         if qual and qual.lower() == "magnitude":
             counted = ""
@@ -103,6 +110,12 @@ def _figures(sentence: Sentence) -> Iterable[tuple[str, str | None]]:
         yield phrase, attribution
 
 
+_TOLL = re.compile(
+    r"\b(?P<subject>death toll|toll|number of (?:people |those )?(?:killed|dead|deaths|displaced|injured|"
+    r"wounded|missing|evacuated|arrested))\b[^.;]{0,100}?\b(?:rose|risen|climbed|jumped|reached|stands|stood|"
+    r"is|was|now)(?: to| at)?\s+$",
+    re.IGNORECASE,
+)
 _ACCORDING = re.compile(r"\b[Aa]ccording to ((?:the )?[A-Z][^,.;:\u201d\"]*)")
 # Up to eight capitalised words before the verb. The words are separated by
 # exactly one space: an optional separator let a long run of capitals be split

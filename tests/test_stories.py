@@ -196,3 +196,15 @@ async def test_S_lists_the_stories_and_shows_one_storys_figures(tmp_path, conten
         await settle(pilot)
         assert not isinstance(app.screen, StoriesScreen)
         assert app.shown == "a1-flash-floods-valencia.md"
+
+
+def test_tolls_given_without_a_noun_are_figures_too(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for path in [*STORIES.glob("a*.md"), *STORIES.glob("b*.md")]:
+        (folder / path.name).write_text(path.read_text())
+    stories = {s.entries[0].rel[0]: s for s in stories_of(indexed(folder).entries)}
+    valencia = [f.text for f in figures_of(stories["a"], read)["killed"]]
+    assert valencia == ["At least 51 people", "death toll: 95", "More than 200 people", "death toll: 217"]
+    pakistan = [f.text for f in figures_of(stories["b"], read)["killed"]]
+    assert pakistan == ["at least 30 people", "number of people killed: 48"]

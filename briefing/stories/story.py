@@ -124,7 +124,9 @@ def _counts(fact: Fact, sentence: str, previous: tuple[str, str] | None) -> str:
     # The figure's own words and at most four after it, within its clause
     # ("51 people were killed", not "soldiers sent to search for the missing").
     clause = re.split(r"[,;:.]|\band\b|\bincluding\b", after, maxsplit=1)[0]
-    near = fact.text + " " + " ".join(clause.split()[:4])
+    # And the two words before it in its clause ("killing at least 30 people").
+    lead = re.split(r"[,;:.]", sentence[:max(where, 0)])[-1].split()[-2:]
+    near = " ".join(lead) + " " + fact.text + " " + " ".join(clause.split()[:4])
     for name, words in _COUNTS:
         if re.search(rf"\b(?:{words})\b", near, re.IGNORECASE):
             return name
