@@ -475,18 +475,22 @@ class BriefingApp(App[None]):
             return
         # The rest of its story, and what it adds to the earlier reports (they are read too, and kept).
         entries = self.snapshot.entries if self.snapshot else []
-        self.shown_related = related(entry, entries)
-        self.shown_additions = None
-        if article is not None and self.shown_related:
-            story = Story(entry.story or 0, sorted([entry, *self.shown_related], key=arrival_order))
-            self.shown_additions = additions(entry, article, story, lambda e: self.articles.get(e.path)[0])
+        others = related(entry, entries)
+        added = None
+        if article is not None and others:
+            story = Story(entry.story or 0, sorted([entry, *others], key=arrival_order))
+            added = additions(entry, article, story, lambda e: self.articles.get(e.path)[0])
         if get_current_worker().is_cancelled:
             return
-        self.call_from_thread(self._show_article, entry, article, problem)
+        self.call_from_thread(self._show_article, entry, article, problem, others, added)
 
-    async def _show_article(self, entry: Entry, article: Article | None, problem: str | None) -> None:
+    async def _show_article(self, entry: Entry, article: Article | None, problem: str | None,
+                            others: list[Entry] | None = None, added: Additions | None = None) -> None:
         self.shown = entry.rel
         self.shown_entry = entry
+        # Set here, on the screen's thread, with the article they belong to.
+        self.shown_related = others or []
+        self.shown_additions = added
         reader = self.query_one(ReadingPane)
         reader.border_title = "Reading"
         await reader.show(article, f"{problem}\n\nThe list is brought up to date at the next check of the folder.")
