@@ -17,6 +17,11 @@ MAX_BYTES = 8 * 1024 * 1024
 _TEXT_CONTROLS = frozenset((7, 8, 9, 10, 11, 12, 13, 27))
 
 
+def too_large(name: str, size: int) -> str:
+    """Why a file of *size* bytes is not read: one line, naming it."""
+    return f"{name}: too large ({size / 2**20:.0f} MiB; the limit is {MAX_BYTES // 2**20} MiB)"
+
+
 def _looks_binary(data: bytes) -> bool:
     if b"\x00" in data:
         return True
@@ -57,10 +62,7 @@ def read_text(path: Path) -> tuple[str, list[str]]:
             raise UnreadableFile(f"{name}: is a folder, not a file")
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise UnreadableFile(
-                f"{name}: too large ({size / 1024 / 1024:.0f} MiB; the limit is "
-                f"{MAX_BYTES // 1024 // 1024} MiB)"
-            )
+            raise UnreadableFile(too_large(name, size))
         data = path.read_bytes()
     except FileNotFoundError:
         raise UnreadableFile(f"{name}: no such file") from None

@@ -9,6 +9,16 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 
 
+def indexed(folder: Path, follow_links: bool = False):
+    """The folder's list as the reader and the command line get it: indexed, then read
+    from the catalogue. The index goes to the test's private cache, never beside the folder."""
+    from briefing.search.index import ContentIndex
+
+    index = ContentIndex(folder, follow_links=follow_links)
+    index.update()
+    return index.snapshot()
+
+
 @pytest.fixture
 def content_dir() -> Path:
     return CONTENT

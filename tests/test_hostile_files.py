@@ -16,21 +16,15 @@ from textual.widgets import Static
 
 from briefing.parse import parse_file
 from briefing.sanitize import clean_text
-from briefing.search.index import ContentIndex
 from briefing.tui.app import BriefingApp
 from briefing.tui.widgets.article_list import ArticleList
 from briefing.tui.widgets.reading_pane import ReadingPane
+from conftest import indexed
 from tui_helpers import article_lines, settle
 
 GOOD = "Good title\nThe good file is read. It has two sentences.\n"
 # One line of 100,000 characters and more, in words.
 LONG_LINE = " ".join(f"word{i % 97}" for i in range(15000))
-
-
-def listing(folder: Path, follow_links: bool = False):
-    index = ContentIndex(folder, follow_links=follow_links)
-    index.update()
-    return index.snapshot()
 
 
 def sparse_file(path: Path, size: int) -> Path:
@@ -54,7 +48,7 @@ SKIPPED = [
 def test_a_file_that_is_not_text_is_skipped_with_its_reason(tmp_path, name, data, reason):
     (tmp_path / "good.txt").write_text(GOOD)
     (tmp_path / name).write_bytes(data)
-    snapshot = listing(tmp_path)
+    snapshot = indexed(tmp_path)
     assert [e.path.name for e in snapshot.entries] == ["good.txt"]
     (problem,) = snapshot.problems
     assert problem.startswith(name) and reason in problem and "\n" not in problem
@@ -66,7 +60,7 @@ def test_a_50_mb_file_is_refused_without_being_read(tmp_path, monkeypatch):
     reads = []
     real = Path.read_bytes
     monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real(self))
-    snapshot = listing(tmp_path)
+    snapshot = indexed(tmp_path)
     assert [e.path.name for e in snapshot.entries] == ["good.txt"]
     assert snapshot.problems == ["huge.txt: too large (50 MiB; the limit is 8 MiB)"]
     assert "huge.txt" not in reads
@@ -75,7 +69,7 @@ def test_a_50_mb_file_is_refused_without_being_read(tmp_path, monkeypatch):
 def test_text_in_a_wrong_or_mixed_encoding_is_read_with_a_warning(tmp_path):
     (tmp_path / "latin.txt").write_bytes("Caf\xe9 prices\nPrices rose 5\u20ac. Owners object.\n".encode("cp1252"))
     (tmp_path / "u16.txt").write_bytes("Sixteen bits\nBody of the article. Done.\n".encode("utf-16"))
-    snapshot = listing(tmp_path)
+    snapshot = indexed(tmp_path)
     titles = sorted(e.title for e in snapshot.entries)
     assert titles == ["Caf\u00e9 prices", "Sixteen bits"]
     assert any("latin.txt" in w and "not valid UTF-8" in w for w in snapshot.warnings)
@@ -122,7 +116,7 @@ def test_an_unreadable_file_is_reported(tmp_path, monkeypatch):
             return real(self)
 
         monkeypatch.setattr(Path, "read_bytes", denied)
-    snapshot = listing(tmp_path)
+    snapshot = indexed(tmp_path)
     assert [e.path.name for e in snapshot.entries] == ["good.txt"]
     assert snapshot.problems == ["secret.txt: cannot be read (Permission denied)"]
 
@@ -144,7 +138,7 @@ def test_an_unlistable_subfolder_is_reported_and_the_rest_loads(tmp_path, monkey
     else:
         locked.chmod(0)
     try:
-        snapshot = listing(tmp_path)
+        snapshot = indexed(tmp_path)
     finally:
         locked.chmod(0o755)
     assert [e.path.name for e in snapshot.entries] == ["good.txt"]
@@ -155,7 +149,7 @@ def test_a_folder_named_like_an_article_is_not_listed(tmp_path):
     (tmp_path / "good.txt").write_text(GOOD)
     (tmp_path / "folder.md").mkdir()
     (tmp_path / "folder.md" / "inside.txt").write_text("Inside\nA file in it. Listed.\n")
-    snapshot = listing(tmp_path)
+    snapshot = indexed(tmp_path)
     assert sorted(e.path.name for e in snapshot.entries) == ["good.txt", "inside.txt"]
     assert snapshot.problems == []
 
@@ -170,11 +164,11 @@ def test_links_leaving_the_folder_are_followed_only_when_allowed(tmp_path):
     os.symlink(content / "loop-b.txt", content / "loop-a.txt")
     os.symlink(content / "loop-a.txt", content / "loop-b.txt")
 
-    closed = listing(content)
+    closed = indexed(content)
     assert [e.path.name for e in closed.entries] == ["good.txt"]
     assert any(p.startswith("linked.txt: links outside") and "follow_links" in p for p in closed.problems)
 
-    opened = listing(content, follow_links=True)
+    opened = indexed(content, follow_links=True)
     assert sorted(e.title for e in opened.entries) == ["From elsewhere", "Good title"]
     # Loops are never followed, whatever the setting.
     assert any(p.startswith("loop-a.txt") and "loop" in p for p in opened.problems)

@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from briefing.search.catalogue import Snapshot
-from briefing.search.index import ContentIndex
-
-
-def load_library(folder: Path) -> Snapshot:
-    """The list as the reader gets it: indexed, then read from the catalogue.
-
-    The index goes where the reader puts it (the tests' private cache), never
-    beside the folder: for the sample content that would be the source tree.
-    """
-    index = ContentIndex(folder)
-    index.update()
-    return index.snapshot()
+from conftest import indexed
 
 
 def test_sample_folder_loads_every_file(content_dir):
-    library = load_library(content_dir)
+    library = indexed(content_dir)
     assert [a.path.name[:3] for a in library.entries] == ["000", "001", "002", "003", "004"]
     assert library.problems == [] and library.warnings == []
 
@@ -31,7 +18,7 @@ def test_dated_articles_first_newest_first_then_by_name(write, tmp_path):
     write("a.txt", "Undated a\nText here. More.\n")
     write("old.md", "---\ndate: 2024-01-02\n---\nOld. Text.\n")
     write("new.md", "---\ndate: 2024-11-30\n---\nNew. Text.\n")
-    names = [a.path.name for a in load_library(tmp_path).entries]
+    names = [a.path.name for a in indexed(tmp_path).entries]
     assert names == ["new.md", "old.md", "a.txt", "b.txt"]
 
 
@@ -41,7 +28,7 @@ def test_broken_files_are_reported_and_the_rest_loads(write, tmp_path):
     write("binary.txt", b"\x00\xff\x00")
     write("notes.docx", b"ignored: not a briefing suffix")
     (tmp_path / "folder.txt").mkdir()
-    library = load_library(tmp_path)
+    library = indexed(tmp_path)
     assert [a.path.name for a in library.entries] == ["good.txt"]
     assert len(library.problems) == 2
     assert any("empty.txt" in p for p in library.problems)
@@ -58,7 +45,7 @@ def test_links_outside_the_folder_and_loops_are_skipped(write, tmp_path):
     os.symlink(content / "inside.txt", content / "loop.txt")
     os.symlink(content / "loop.txt", content / "inside.txt")
     os.symlink(content / "real.txt", content / "alias.txt")
-    library = load_library(content)
+    library = indexed(content)
     names = sorted(a.path.name for a in library.entries)
     assert names == ["alias.txt", "real.txt"]
     assert any("escape.txt" in p and "outside" in p for p in library.problems)

@@ -5,25 +5,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 from briefing.parse import parse_file
-from briefing.search.index import ContentIndex
 from briefing.stories.evaluation import evaluate
 from briefing.stories.story import additions, figures_of, related, stories_of
-from conftest import CONTENT, ROOT
+from conftest import CONTENT, ROOT, indexed
 
 STORIES = ROOT / "tests" / "data" / "stories"
 
 
 def read(entry):
     return parse_file(entry.path)
-
-
-def indexed(folder: Path):
-    index = ContentIndex(folder)
-    index.update()
-    return index.snapshot()
 
 
 def test_the_five_sample_articles_are_one_story(content):
@@ -181,14 +173,14 @@ async def test_S_lists_the_stories_and_shows_one_storys_figures(tmp_path, conten
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("S")
-        await pilot.pause()
+        await settle(pilot)  # the story's figures are read in a worker
         screen = app.screen
         assert isinstance(screen, StoriesScreen)
         assert [len(s.entries) for s in screen.stories] == [5, 4]
         detail = screen.query_one("#story-text", Static).visual.plain
         assert "over 350 fatalities" in detail and "at least 121 people, according to the Syrian Observatory" in detail
         await pilot.press("j")
-        await pilot.pause()
+        await settle(pilot)
         detail = screen.query_one("#story-text", Static).visual.plain
         assert "Flash floods kill dozens in Valencia region" in detail and "At least 51 people" in detail
         # enter reads the story's first report.

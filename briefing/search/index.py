@@ -31,7 +31,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import LockError
 
-from briefing.decode import MAX_BYTES, decode_bytes
+from briefing.decode import MAX_BYTES, decode_bytes, too_large
 from briefing.library import find_files
 from briefing.model import Article, UnreadableFile
 from briefing.parse import parse_text
@@ -366,26 +366,20 @@ class _Update:
     def _apply(self, path: Path, rel: str, stat: os.stat_result, known: Known | None, outcome: tuple) -> None:
         report = self.report
         kind = outcome[0]
-        if kind == "error":
-            # Listed with the other problems, but without the file's size and
-            # time, so the next update tries it again (permissions get fixed).
-            report.skipped.append(outcome[1])
-            if known and known.digest is not None:
-                self._writer().delete_by_term("path", rel)
-                self.written += 1
-                report.removed.append(rel)
-            self.catalogue.skip(rel, outcome[1])
-        elif kind == "same":
+        if kind == "same":
             # Touched but not changed: remember the new time; it was not parsed.
             self.catalogue.touch(rel, stat.st_mtime_ns)
             report.unchanged += 1
-        elif kind == "skip":
+        elif kind in ("skip", "error"):
             report.skipped.append(outcome[1])
             if known and known.digest is not None:
                 self._writer().delete_by_term("path", rel)
                 self.written += 1
                 report.removed.append(rel)
-            self.catalogue.skip(rel, outcome[1], stat.st_size, stat.st_mtime_ns)
+            # A file that could not be read at all is kept without its size
+            # and time, so the next update tries it again (permissions get fixed).
+            stated = (stat.st_size, stat.st_mtime_ns) if kind == "skip" else ()
+            self.catalogue.skip(rel, outcome[1], *stated)
         else:
             _, article, digest, words = outcome
             self._writer().update_document(**document(article, rel))
@@ -439,7 +433,7 @@ def _read_one(job: tuple[str, str, int, str | None]) -> tuple:
     path_name, rel, size, known_digest = job
     path = Path(path_name)
     if size > MAX_BYTES:
-        return ("skip", f"{rel}: too large ({size // 2**20} MiB; the limit is {MAX_BYTES // 2**20} MiB)")
+        return ("skip", too_large(rel, size))
     try:
         data = path.read_bytes()
     except OSError as exc:

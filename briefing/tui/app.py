@@ -631,7 +631,7 @@ class BriefingApp(App[None]):
         """The stories of the whole folder, with a story's figures side by side."""
         entries = self.snapshot.entries if self.snapshot else []
         screen = StoriesScreen(stories_of(entries), lambda e: self.articles.get(e.path)[0],
-                               lambda e: date_of(self, e.date))
+                               lambda date: date_of(self, date))
         self.push_screen(screen, lambda entry: self.jump_to(entry) if entry is not None else None)
 
     def jump_to(self, entry: Entry) -> None:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual import work
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
+from textual.worker import get_current_worker
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from briefing.model import Article, Entry
-from briefing.stories.story import Story, figures_of
+from briefing.stories.story import ReportedFigure, Story, figures_of
 from briefing.tui.widgets.key_hints import KeyHints
 
 
@@ -28,7 +31,7 @@ class StoriesScreen(ModalScreen[Entry | None]):
     ]
 
     def __init__(self, stories: list[Story], read: Callable[[Entry], Article | None],
-                 date_text: Callable[[Entry], str]) -> None:
+                 date_text: Callable[[dt.date | None], str]) -> None:
         super().__init__()
         self.stories = stories
         self.read = read
@@ -44,8 +47,7 @@ class StoriesScreen(ModalScreen[Entry | None]):
         yield KeyHints()
 
     def _summary(self, story: Story) -> str:
-        first = self.date_text(story.entries[0])
-        latest = self.date_text(story.entries[-1])
+        first, latest = self.date_text(story.first), self.date_text(story.latest)
         span = first if first == latest else f"{first} to {latest}"
         return (f"{story.title}\n  {len(story.entries)} article(s), {len(story.sources)} source(s)"
                 + (f", {span}" if span else ""))
@@ -71,17 +73,23 @@ class StoriesScreen(ModalScreen[Entry | None]):
         if story is not None:
             self.show_story(story)
 
+    @work(thread=True, exclusive=True, group="story")
+    def show_story(self, story: Story) -> None:
+        """Read the story's articles for their figures off the screen's thread, then show it."""
+        figures = figures_of(story, self.read)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_story, story, figures)
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.action_open()
 
-    def show_story(self, story: Story) -> None:
+    def _show_story(self, story: Story, figures: dict[str, list[ReportedFigure]]) -> None:
         """The story's articles, oldest first, then its figures by what they count (never added up)."""
         text = Text()
         text.append(f"{story.title}\n\n", style="bold")
         for entry in story.entries:
-            line = " \u00b7 ".join(p for p in (self.date_text(entry), entry.source or entry.rel) if p)
+            line = " \u00b7 ".join(p for p in (self.date_text(entry.date), entry.source or entry.rel) if p)
             text.append(f"{line}\n  {entry.title}\n")
-        figures = figures_of(story, self.read)
         if figures:
             text.append("\nFigures as each article gives them\n", style="bold")
         for counts, rows in figures.items():
