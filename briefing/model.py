@@ -80,6 +80,46 @@ class Fact:
         return data
 
 
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A line of the file that is not part of the article (a share bar, a sign-off), and why.
+
+    The file is never changed; ``briefing parse --json`` lists these so that
+    nothing leaves the article unseen.
+    """
+
+    line: int  # 1-based, as an editor numbers the file's lines
+    text: str
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"line": self.line, "text": self.text, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """Where (and when, and by whom) a story was filed: "WASHINGTON, March 2 -", "LONDON (Reuters) -".
+
+    It stays in the first paragraph's text, as written; *anchor* covers it
+    there (its dash included), and the first sentence starts after it.
+    """
+
+    text: str
+    place: str | None
+    date: str | None
+    agency: str | None
+    anchor: Anchor
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "place": self.place,
+            "date": self.date,
+            "agency": self.agency,
+            "anchor": self.anchor.to_json(),
+        }
+
+
 def byline(source: str | None, date: dt.date | None) -> list[str]:
     """Source and ISO date, where known."""
     return [p for p in (source, date.isoformat() if date else None) if p]
@@ -105,6 +145,8 @@ class Article:
     truncated: bool = False
     title_derived: bool = False
     warnings: list[str] = field(default_factory=list)
+    dateline: Dateline | None = None
+    dropped: list[Dropped] = field(default_factory=list)
 
     @property
     def headings(self) -> list[str]:
@@ -131,6 +173,8 @@ class Article:
             "paragraphs": [p.to_json() for p in self.paragraphs],
             "truncated": self.truncated,
             "warnings": list(self.warnings),
+            "dateline": self.dateline.to_json() if self.dateline else None,
+            "dropped": [d.to_json() for d in self.dropped],
         }
 
 

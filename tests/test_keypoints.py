@@ -7,9 +7,11 @@ import subprocess
 import sys
 import pytest
 
-from briefing.evaluation import FACT_KINDS, evaluate, load_labels
 from briefing.parse import parse_file
 from conftest import ROOT
+
+sys.path.insert(0, str(ROOT))
+from bench.evaluation import FACT_KINDS, evaluate, load_labels  # noqa: E402
 
 LABELS = ROOT / "tests" / "data" / "eval" / "labels.yaml"
 
