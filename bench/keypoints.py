@@ -50,6 +50,7 @@ from bench.realeval import (  # noqa: E402
     check_structure,
     lead3,
     median,
+    norm,
     pct,
     prefix_gold,
     rouge_scorer,
@@ -94,7 +95,7 @@ def bbc(limit: int | None, scorer, verbose: bool) -> None:
             r.lead3.add(lead3(sentences), gold, scorer)
         reports["all"].ms.append(ms)
         first_line = item.path.read_bytes().decode("utf-8", "replace").split("\n")[0].strip()
-        if article.title_derived or article.title != first_line:
+        if article.title_derived or norm(article.title) != norm(first_line):
             errors["title not the headline"] += 1
             notes.append(f"{item.path.name}: title {article.title!r}")
         if any(k.origin == "given" for k in article.key_points):
@@ -197,7 +198,7 @@ def reuters(limit: int | None, verbose: bool) -> None:
             continue
         times.append(ms)
         lines = [line.strip() for line in path.read_text(encoding="utf-8", errors="replace").split("\n") if line.strip()]
-        if article.title_derived or article.title != lines[0]:
+        if article.title_derived or norm(article.title) != norm(lines[0]):
             errors["title not the headline"] += 1
             notes.append(f"{path.name}: title {article.title[:60]!r}")
         if any(k.origin == "given" for k in article.key_points):

@@ -141,6 +141,9 @@ def line_fates(text: str, article: Article) -> dict[int, str]:
     given = [norm(k.text) for k in article.key_points if k.origin == "given"]
     title = None if article.title_derived else norm(article.title)
     fates: dict[int, str] = {}
+    # Key points stand at the top: once the body starts, a line that repeats a key point is body.
+    body_started = False
+    claimed: set[str] = set()
     for number, raw in enumerate(text.split("\n"), start=1):
         line = clean_line(raw)
         if not line:
@@ -155,16 +158,26 @@ def line_fates(text: str, article: Article) -> dict[int, str]:
             fates[number] = "dropped"
             continue
         n = norm(_bullet_free(line))
+        inline = _inline_header(line)
         if title is not None and n == title:
             fates[number] = "title"
             title = None  # only the first such line is the title
-        elif given and any(g and (g == n or g in n) for g in given):
+        elif given and not body_started and any(g and g not in claimed and (g == n or inline and g in n) for g in given):
             fates[number] = "key_point"
-        elif given and _is_header(line):
+            claimed.update(g for g in given if g and (g == n or inline and g in n))
+        elif given and not body_started and _is_header(line):
             fates[number] = "header"
         else:
             fates[number] = "body"
+            body_started = True
     return fates
+
+
+def _inline_header(line: str) -> bool:
+    from briefing.parse import shapes
+
+    test = getattr(shapes, "inline_highlights", None)
+    return bool(test and test(line) is not None)
 
 
 def _is_header(line: str) -> bool:

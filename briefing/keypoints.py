@@ -59,13 +59,25 @@ class Sentence:
 def body_sentences(article: Article) -> list[Sentence]:
     """The sentences of the body's text, quote and list paragraphs, in reading order."""
     out: list[Sentence] = []
+    dateline = article.dateline
     for index, paragraph in enumerate(article.paragraphs):
         if paragraph.kind == "heading":
             continue
-        for start, end in sentence_spans(paragraph.text):
+        offset = 0
+        if dateline is not None and dateline.anchor.paragraph == index:
+            # The dateline is shown with the story, not read as part of its first sentence.
+            offset = _after_dateline(paragraph.text, dateline.anchor.end)
+        for start, end in sentence_spans(paragraph.text[offset:]):
+            start, end = start + offset, end + offset
             text = paragraph.text[start:end]
             out.append(Sentence(index, start, end, text, frozenset(content_words(text))))
     return out
+
+
+def _after_dateline(text: str, end: int) -> int:
+    while end < len(text) and (text[end].isspace() or text[end] in "-\u2013\u2014"):
+        end += 1
+    return end
 
 
 def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
