@@ -33,6 +33,7 @@ import platform
 import re
 import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -109,7 +110,7 @@ def bbc(limit: int | None, scorer, verbose: bool) -> None:
             errors["body lines dropped"] += len(dropped)
             notes.extend(f"{item.path.name}: dropped {d.text[:60]!r} ({d.reason})" for d in dropped)
     total = reports["all"]
-    print(f"   {total.articles} articles; median time per article {median(total.ms):.2f} ms")
+    print(f"   {total.articles} articles; median CPU time per article {median(total.ms):.2f} ms")
     table([(f"all {total.articles}", total), (f"even half {reports['even'].articles}", reports["even"]),
            (f"odd half {reports['odd'].articles}", reports["odd"])], scorer is not None)
     b, l = total.briefing, total.lead3
@@ -151,7 +152,7 @@ def realcopy(scorer, verbose: bool) -> None:
                 keys.briefing.add(briefing_points(article), gold, scorer)
                 keys.lead3.add(lead3(body_sentences(article)), gold, scorer)
     shapes = ", ".join(f"{r.files} {s}" for s, r in by_shape.items())
-    print(f"   {overall.files} articles ({shapes}); median time per article {median(times):.2f} ms")
+    print(f"   {overall.files} articles ({shapes}); median CPU time per article {median(times):.2f} ms")
     print(f"   key points on the {keys.articles} articles with labelled key sentences:")
     table([(f"{keys.articles} articles", keys)], scorer is not None)
     print("   structure                      " + "".join(f"{s:>11}" for s in by_shape) + f"{'all':>11}")
@@ -223,7 +224,7 @@ def reuters(limit: int | None, verbose: bool) -> None:
             with_dateline += 1
             if getattr(article, "dateline", None) is not None:
                 found_dateline += 1
-    print(f"   {len(times)} stories; median time per article {median(times):.2f} ms")
+    print(f"   {len(times)} stories; median CPU time per article {median(times):.2f} ms")
     print(f"   sign-off dropped: {signoff_dropped}/{signed} stories that end with one; "
           f"dateline recognised: {found_dateline}/{with_dateline} stories that open with one")
     print("   structure errors: " + (", ".join(f"{k} {v} ({pct(v, len(times))})" for k, v in errors.items()) or "none"))
@@ -258,11 +259,9 @@ def pages(verbose: bool) -> None:
     for page_id, entry in sorted(truth.items()):
         raw = gzip.decompress((data_dir() / "html-dev" / "pages" / f"{page_id}.html.gz").read_bytes())
         text = visible_text(raw.decode("utf-8", errors="replace"))
-        import time
-
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         article = parse_text(text, Path(f"{page_id}.txt"))
-        times.append((time.perf_counter() - t0) * 1000)
+        times.append((time.process_time() - t0) * 1000)
         body = "\n".join(p.text for p in article.paragraphs)
         kept.append(_token_scores(body, entry["articleBody"]))
         everything.append(_token_scores(text, entry["articleBody"]))
@@ -273,7 +272,7 @@ def pages(verbose: bool) -> None:
     def mean(rows, i):
         return sum(r[i] for r in rows) / n
 
-    print(f"   {n} pages; median time per page {median(times):.2f} ms; tokens of the text kept as the body "
+    print(f"   {n} pages; median CPU time per page {median(times):.2f} ms; tokens of the text kept as the body "
           "against the true article text, averaged over pages:")
     print(f"   {'':<28}{'precision':>10}{'recall':>8}{'F1':>7}")
     print(f"   {'Briefing (body paragraphs)':<28}{mean(kept, 0):10.3f}{mean(kept, 1):8.3f}{mean(kept, 2):7.3f}")
@@ -285,7 +284,7 @@ def project_set(repeats: int, verbose: bool) -> None:
     print("5. tests/data/eval: articles written for the project, and the sample briefings")
     labels = load_labels(EVAL_LABELS, ROOT)
     report = evaluate(labels, repeats=repeats)
-    print(f"   {len(labels)} labelled articles; median time per article (parse, key points, facts) "
+    print(f"   {len(labels)} labelled articles; median CPU time per article (parse, key points, facts) "
           f"{median(report.parse_ms):.2f} ms, extraction alone {median(report.extract_ms):.2f} ms")
     print(f"   line labels: accuracy {report.line_accuracy:.1%} ({report.lines_right}/{report.lines_total} lines); "
           f"structure: {len(report.structure_errors)} mismatches in title, key points, truncation")

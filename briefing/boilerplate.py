@@ -29,11 +29,23 @@ _LINES: list[tuple[str, list[str]]] = [
         r"the associated press contributed to this (?:report|story)\.?",
         r"_{3,}",                                      # the rule an agency story ends with
     ]),
+    ("footer", [
+        r"(?:copyright|\(c\)|\u00a9)\s*(?:\d{4}|.{0,160}\ball rights reserved).{0,160}",
+        r".{0,120}all rights reserved\.?",
+        r"(?:privacy|cookie)(?: policy| notice| settings| preferences)?|terms (?:of (?:use|service)|and conditions)|"
+        r"contact us|about us|site ?map|accessibility|careers|help|faq|feedback|"
+        r"advertise(?: with us)?|work for us|code of ethics|community guidelines|do not sell my .{0,40}",
+        r"have your say\W*(?:give us feedback\W*)?",
+        r"(?:(?:privacy|cookie)(?: policy| notice)?|terms (?:of (?:use|service)|and conditions)|contact us|about us|"
+        r"site ?map|accessibility|careers|help)(?:\s*[,|/\u00b7]\s*(?:(?:privacy|cookie)(?: policy| notice)?|"
+        r"terms (?:of (?:use|service)|and conditions)|contact us|about us|site ?map|accessibility|careers|help))+",
+    ]),
     ("caption", [
         r"image (?:copyright|caption)(?: .{0,80})?",
         r"(?:photo|image|picture|video|graphic) (?:credit|courtesy)s?\s*:?.{0,100}",
         r"(?:photo|image|picture|pictured|file photo|caption)\s*:.{0,200}",
-        r"enlarge (?:image|photo)|view (?:gallery|slideshow)|(?:\d+ )?photos|\(\d+ (?:photos|images|videos)\)",
+        r"enlarge (?:image|photo)|view (?:gallery|slideshow)|(?:\d+ )?photos|\(\d+ (?:photos|images|videos)\)|"
+        r"\d+ of \d+",
         r"(?:getty|ap photo|reuters|afp|epa|shutterstock|alamy|pa|bloomberg)(?: images| photo| wire)?"
         r"(?:\s*[/|]\s*[\w '-]{1,40}){0,3}",
         r"[\w '-]{1,40}(?:\s*\|\s*[\w '-]{1,40}){0,3}\s*\|\s*(?:getty images|reuters|afp|ap|bloomberg|epa)",
@@ -46,10 +58,13 @@ _LINES: list[tuple[str, list[str]]] = [
         _NAME + r" ?@\w+",
         r"(?:staff|senior|chief|political|business|science|special) (?:writer|reporter|correspondent|editor)",
         r"(?:view|see) (?:author|all posts by) .{0,40}|(?:get|follow) (?:the )?author'?s? .{0,30}|email the author|"
-        r"follow on (?:twitter|facebook|instagram)|about the author",
+        r"follow on (?:twitter|facebook|instagram)|about the author|about " + _NAME + r"|more (?:from|by) this author",
         r"associated press|press association|agence france-presse|news agencies",
     ]),
     ("timestamp", []),  # see _is_timestamp
+    ("source", [
+        r"sources?\s*:(?:\s*[\w.&'-]+,?){1,6}",
+    ]),
     ("share", [
         r"(?:share|save|print|email|e-mail|tweet|post|pin|comment|comments|copy link|copy this link|copy|"
         r"more options|whatsapp|facebook|twitter|linkedin|pinterest|flipboard|reddit|messenger|snapchat|"
@@ -63,23 +78,16 @@ _LINES: list[tuple[str, list[str]]] = [
         r"these are external links and will open in a new window",
         r"\d+ shares?|shares",
     ]),
-    ("footer", [
-        r"(?:copyright|\(c\)|\u00a9)\s*(?:\d{4}|.{0,160}\ball rights reserved).{0,160}",
-        r".{0,120}all rights reserved\.?",
-        r"(?:privacy|cookie)(?: policy| notice| settings| preferences)?|terms (?:of (?:use|service)|and conditions)|"
-        r"contact us|about us|site ?map|accessibility|careers|help|faq|feedback|"
-        r"advertise(?: with us)?|work for us|code of ethics|community guidelines|do not sell my .{0,40}",
-        r"have your say\W*(?:give us feedback\W*)?",
-    ]),
     ("related", [
         r"related(?: articles?| stories| news| posts| content| coverage| topics| tags| links| reading| videos?)?"
         r"(?:\s*:.*)?",
-        r"(?:read|see|watch|listen) (?:more|also|next)(?:\s*:.*| on .{0,60}| here.{0,60})?",
+        r"(?:read|see|watch|listen) (?:more|also|next)(?:\s*:.*| (?:on|from|about) .{0,60}| here.{0,60})?",
+        r"(?:previous|next|older|newer) (?:article|story|post)s?\W*",
         r"more (?:from|on|in|about)\b:?\s*(?-i:[A-Z])[^.!?]{0,60}|more (?:on|about):|"
         r"more (?:stories|news|videos|coverage|to explore)\W*",
         r"(?:recommended|suggested|popular|trending|latest|top stories|most (?:popular|read|viewed|shared|watched))"
         r"(?:\s+(?:for you|stories|news|videos|now|today|in [\w ]{1,30}|on [\w .]{1,30}))?\s*:?",
-        r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)\W*",
+        r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)\W*|we recommend\W*",
         r"(?:don't|do not) miss\W*|up next\s*:?|on our radar|what to read next|also read\s*:?.{0,120}|"
         r"in (?:other|related) news\s*:?|next (?:story|article|up)\s*:?",
         r"tags?\s*:.{0,120}|tags (?-i:[A-Z]).{0,120}|topics?\s*:?|filed under\s*:?.{0,120}",
@@ -90,7 +98,7 @@ _LINES: list[tuple[str, list[str]]] = [
     ("advertisement", [
         r"advertisements?|advertising|sponsored(?: content| by .{0,40})?|paid (?:content|post|partner)|"
         r"promoted(?: content)?|partner content|ad choices?|adchoices",
-        r"(?:story|article|content) continues (?:below|after (?:the )?(?:advertisement|ad))",
+        r"(?:story|article|content) continues (?:below|after)(?: (?:the|this))? ?(?:advertisement|ad|gallery|video|photos?)?",
         r"continue reading (?:below|the (?:main )?story)",
         r"[\w .]{1,40} sponsored by",
     ]),
@@ -113,6 +121,7 @@ _LINES: list[tuple[str, list[str]]] = [
         r"(?:\d+ )?comments?(?: \(\d+\))?|no comments yet|leave a (?:comment|reply)|add a comment|"
         r"comment from the forums|join the (?:conversation|discussion)|show comments|view comments",
         r"(?:name|email|comment|website)\s*\(required\)|submit|post comment|reply",
+        r"(?:did you )?(?:like|enjoy) this (?:article|story)\W*",
     ]),
     ("navigation", [
         r"skip (?:to|navigation).{0,30}|menu|main menu|close|open|search|search form|search:?|home|"
@@ -131,7 +140,7 @@ _LINE_PATTERNS = [
 # A credit standing at the end of a caption: "(Image: GETTY )", "[File: Reuters]",
 # "(AP Photo/Jane Doe)", "Credit: Getty - Contributor", "| Getty Images".
 _CREDIT_TAIL = re.compile(
-    r"(?:\((?:image|photo|picture|file|credit)s?\s*:[^()]{1,80}\)|\[(?:image|photo|file|credit)s?\s*:[^\]]{1,80}\]|"
+    r"(?:(?:submitted|staff|file|contributed|courtesy) photo|\((?:image|photo|picture|file|credit)s?\s*:[^()]{1,80}\)|\[(?:image|photo|file|credit)s?\s*:[^\]]{1,80}\]|"
     r"\((?:ap|afp|reuters|pa|epa) photo[^()]{0,80}\)|credit\s*:\s*[^.]{1,80}|"
     r"\|\s*(?:getty images|reuters|afp|ap|bloomberg)[^.|]{0,40})\s*$",
     re.IGNORECASE,
@@ -170,6 +179,7 @@ _BLOCK_HEADER = re.compile(
     r"(?:recommended|suggested|popular|trending|latest|top stories|most (?:popular|read|viewed|shared|watched))"
     r"(?:\s+(?:for you|stories|news|videos|now|today|in [\w ]{1,30}|on [\w .]{1,30}))?|"
     r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|(?:don't|do not) miss|up next|on our radar|"
+    r"we recommend|recommended(?: for you| stories| reading)?|"
     r"what to read next|also read|read (?:more|next)|see also|in other news|"
     r"(?:just|must) watch|more videos|(?:latest|top) (?:video|videos|headlines)|trending(?: news| now)?)"
     r"\W*(?:\(\d+ \w+\))?\W*$",

@@ -265,13 +265,13 @@ def _best_stretch(scores: list[int]) -> tuple[int, int]:
     return best_start, best_end
 
 
-_SKIPPED_BY_BYLINE_SEARCH = frozenset({"share", "caption", "navigation", "advertisement", "sign-off", "related"})
+_SKIPPED_BY_BYLINE_SEARCH = frozenset({"share", "caption", "navigation"})
 
 
 def _byline_near(lines: list[Line], reasons: dict[int, str], n: int, kept: int = 2) -> bool:
     """A byline or timestamp below line *n*, past at most *kept* other lines of text."""
     seen = 0
-    for k in range(n + 1, min(len(lines), n + 12)):
+    for k in range(n + 1, min(len(lines), n + 10)):
         reason = reasons.get(k)
         if reason in ("byline", "timestamp"):
             return True
