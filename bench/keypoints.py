@@ -56,6 +56,7 @@ from bench.realeval import (  # noqa: E402
     prefix_gold,
     rouge_scorer,
     timed_parse,
+    timed_parts,
 )
 from briefing.keypoints import body_sentences  # noqa: E402
 from briefing.model import UnreadableFile  # noqa: E402
@@ -110,7 +111,9 @@ def bbc(limit: int | None, scorer, verbose: bool) -> None:
             errors["body lines dropped"] += len(dropped)
             notes.extend(f"{item.path.name}: dropped {d.text[:60]!r} ({d.reason})" for d in dropped)
     total = reports["all"]
-    print(f"   {total.articles} articles; median CPU time per article {median(total.ms):.2f} ms")
+    parts = [timed_parts(item.path) for item in articles]
+    print(f"   {total.articles} articles; median CPU time per article {median(total.ms):.2f} ms: parse and key points "
+          f"{median(p for p, _ in parts):.2f} ms, facts {median(f for _, f in parts):.2f} ms")
     table([(f"all {total.articles}", total), (f"even half {reports['even'].articles}", reports["even"]),
            (f"odd half {reports['odd'].articles}", reports["odd"])], scorer is not None)
     b, l = total.briefing, total.lead3

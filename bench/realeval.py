@@ -129,6 +129,25 @@ def timed_parse(path: Path) -> tuple[Article, float]:
     return article, (time.process_time() - t0) * 1000
 
 
+def timed_parts(path: Path) -> tuple[float, float]:
+    """CPU ms to parse *path* with its key points, and to find its facts (the two halves of
+    parse_file's work, timed apart)."""
+    from briefing.decode import read_text
+    from briefing.facts import extract_facts
+    from briefing.keypoints import key_points
+    from briefing.parse import parse_text
+
+    text, warnings = read_text(path)
+    t0 = time.process_time()
+    article = parse_text(text, path, warnings, extras=False)
+    sentences = body_sentences(article)
+    article.key_points = key_points(article, sentences)
+    t1 = time.process_time()
+    extract_facts(sentences)
+    t2 = time.process_time()
+    return (t1 - t0) * 1000, (t2 - t1) * 1000
+
+
 # --- structure, line by line ----------------------------------------------------------------------
 
 FATES = ("dropped", "title", "key_point", "header", "body")

@@ -131,11 +131,16 @@ _LINES: list[tuple[str, list[str]]] = [
     ]),
 ]
 
-_LINE_PATTERNS = [
-    (reason, re.compile(r"^(?:" + "|".join(patterns) + r")$", re.IGNORECASE))
-    for reason, patterns in _LINES
-    if patterns
-]
+# One pattern, a named group per reason, tried in the list's order.
+_REASONS = [reason for reason, patterns in _LINES if patterns]
+_LINE_PATTERN = re.compile(
+    "|".join(
+        f"(?P<r{n}>^(?:" + "|".join(patterns) + r")$)"
+        for n, (_, patterns) in enumerate((r, p) for r, p in _LINES if p)
+    ),
+    re.IGNORECASE,
+)
+assert _LINE_PATTERN.groups == len(_REASONS), "a pattern of the list must not capture"
 
 # A credit standing at the end of a caption: "(Image: GETTY )", "[File: Reuters]",
 # "(AP Photo/Jane Doe)", "Credit: Getty - Contributor", "| Getty Images".
@@ -221,10 +226,10 @@ def boilerplate_reason(line: str) -> str | None:
         return None
     if _is_timestamp(core):
         return "timestamp"
-    for reason, pattern in _LINE_PATTERNS:
-        if pattern.match(core):
-            return reason
-    return None
+    m = _LINE_PATTERN.match(core)
+    if m is None:
+        return None
+    return _REASONS[int(m.lastgroup[1:])]
 
 
 def is_boilerplate(line: str) -> bool:
@@ -239,4 +244,4 @@ def is_block_header(line: str) -> bool:
 
 def has_credit(line: str) -> bool:
     """A caption's credit at the end of the line: "(Image: GETTY )", "[File: Reuters]"."""
-    return _CREDIT_TAIL.search(line) is not None
+    return _CREDIT_TAIL.search(line[-120:]) is not None

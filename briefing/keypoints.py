@@ -112,28 +112,35 @@ def extract(sentences: list[Sentence], count: int | None = None) -> list[KeyPoin
     weight = Counter(w for s in sentences for w in s.words)
     weight = Counter({w: float(n - 1) for w, n in weight.items()})
     numbers = {i: figures(sentences[i].text) for i in candidates}
+    # What is fixed by the sentence itself: its length, place, quotation and source.
+    prior = {
+        i: (QUOTE_WEIGHT if _is_quote(sentences[i].text) else 1.0)
+        * (SOURCE_BONUS if _SOURCED.search(sentences[i].text) else 1.0)
+        / max(1, len(sentences[i].words)) ** LENGTH_EXPONENT
+        / (1 + POSITION_DECAY * i)
+        for i in candidates
+    }
     picked: list[int] = []
     given: set[str] = set()
     while len(picked) < count:
         best, best_score = -1, -1.0
         for i in candidates:
-            sentence = sentences[i]
-            if i in picked or any(_overlap(sentence.words, sentences[j].words) > REDUNDANCY for j in picked):
+            if i in picked:
                 continue
+            sentence = sentences[i]
+            if picked:
+                score = (sum(weight[w] for w in sentence.words) + 1) * prior[i]
+                if numbers[i] - given:
+                    score *= NEW_FIGURE_BONUS
+                if score <= best_score:
+                    continue
+            else:
+                score = 0.0  # the lede
+            if any(_overlap(sentence.words, sentences[j].words) > REDUNDANCY for j in picked):
+                continue
+            best, best_score = i, score
             if not picked:
-                best = i  # the lede
                 break
-            score = (sum(weight[w] for w in sentence.words) + 1) / max(1, len(sentence.words)) ** LENGTH_EXPONENT
-            # Fixed by the sentence: its place, quotation, source, and whether it gives a new figure.
-            score /= 1 + POSITION_DECAY * i
-            if _is_quote(sentence.text):
-                score *= QUOTE_WEIGHT
-            if _SOURCED.search(sentence.text):
-                score *= SOURCE_BONUS
-            if numbers[i] - given:
-                score *= NEW_FIGURE_BONUS
-            if score > best_score:
-                best, best_score = i, score
         if best < 0:
             break
         picked.append(best)
