@@ -74,6 +74,7 @@ _LINES: list[tuple[str, list[str]]] = [
         r"youtube|instagram|rss|sms|link))*",
         r"(?:share|post|send|pin) (?:this|the)?\s*(?:article|story|post|page|link)?\s*(?:on|to|via|with) [\w .+-]{2,30}",
         r"share (?:this|the) (?:article|story|post|page)",
+        r"click to (?:share|email|print|tweet)\b.{0,80}|"
         r"share this:?|sharing is caring|close share panel|read more about sharing|"
         r"these are external links and will open in a new window",
         r"\d+ shares?|shares",
@@ -122,9 +123,13 @@ _LINES: list[tuple[str, list[str]]] = [
         r"comment from the forums|join the (?:conversation|discussion)|show comments|view comments",
         r"(?:name|email|comment|website)\s*\(required\)|submit|post comment|reply",
         r"(?:did you )?(?:like|enjoy) this (?:article|story)\W*",
+        # A comment thread: "34 responses to ...", then each comment under its author's handle.
+        r"\d+ (?:comments?|responses?|replies)\b.{0,120}|"
+        r"(?!(?:he|she|it|they|we|i|you|one|this|that|who|report|statement)\b)[\w.@'-]+ (?:says|wrote|replied):|"
+        r"(?:[A-Z]\. ?){1,3} says:",
     ]),
     ("navigation", [
-        r"skip (?:to|navigation).{0,30}|menu|main menu|close|open|search|search form|search:?|home|"
+        r"skip (?:to|navigation).{0,30}|menu|main menu|permalink|close|open|search|search form|search:?|home|"
         r"back to top|go to top|next|previous|prev|page \d+(?: of \d+)?|load more|show more|see all|view all.{0,20}|"
         r"toggle navigation|navigation|sections|edition|select|more videos.{0,10}|just watched|must watch|"
         r"replay|watch live|live|video|videos|audio|listen|watch|play|pause|\u00d7|x|/|\d{1,3}",
