@@ -48,11 +48,11 @@ def parse_file(path: Path) -> Article:
     return parse_text(text, path, warnings)
 
 
-def parse_bytes(data: bytes, path: Path, extras: bool = True) -> Article:
-    """Parse *data* as the content of the file *path* (which is not read)."""
+def parse_bytes(data: bytes, path: Path, extras: bool = True, name: str | None = None) -> Article:
+    """Parse *data* as the content of the file *path* (which is not read), called *name* in messages."""
     if formats.handles(path):
-        return formats.parse_bytes(data, path, extras)
-    text, warnings = decode_bytes(data, path.name)
+        return formats.parse_bytes(data, path, extras, name)
+    text, warnings = decode_bytes(data, name or path.name)
     return parse_text(text, path, warnings, extras)
 
 
