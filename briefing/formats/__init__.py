@@ -34,32 +34,33 @@ def handles(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES or is_maildir_message(path)
 
 
-def to_document(data: bytes, path: Path):
-    """The :class:`Document` read from *data*, the content of *path*."""
+def to_document(data: bytes, path: Path, name: str | None = None):
+    """The :class:`Document` read from *data*, the content of *path* (called *name* in messages)."""
     from briefing.formats.document import Document
 
+    name = name or path.name
     if not data.strip():
-        raise UnreadableFile(f"{path.name}: empty file")
+        raise UnreadableFile(f"{name}: empty file")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnreadableFile(f"{path.name}: binary file, not a briefing")
+        raise UnreadableFile(f"{name}: binary file, not a briefing")
     if path.suffix.lower() in HTML_SUFFIXES:
         from briefing.formats.html import read_html
 
-        doc = read_html(data, path.name)
+        doc = read_html(data, name)
     else:
         from briefing.formats.mail import read_message
 
-        doc = read_message(data, path.name)
+        doc = read_message(data, name)
     assert isinstance(doc, Document)
     return doc
 
 
-def parse_bytes(data: bytes, path: Path, extras: bool = True) -> Article:
+def parse_bytes(data: bytes, path: Path, extras: bool = True, name: str | None = None) -> Article:
     """Parse *data*, the content of the page or message *path*, into an article."""
     from briefing.formats.document import field_text
     from briefing.parse import parse_text
 
-    doc = to_document(data, path)
+    doc = to_document(data, path, name)
     article = parse_text(doc.to_markdown(), path, doc.warnings, extras=extras, markdown=True)
     article.author = article.author or field_text(doc.author) or None
     article.description = article.description or field_text(doc.description) or None
