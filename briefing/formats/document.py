@@ -60,7 +60,7 @@ class Document:
 
     def drop(self, text: str, reason: str) -> None:
         text = clean_line(text[:1000])[:300]
-        if text and len(self.dropped) < MAX_DROPPED:
+        if text and len(self.dropped) < MAX_DROPPED and Dropped(text, reason) not in self.dropped:
             self.dropped.append(Dropped(text, reason))
 
     @property

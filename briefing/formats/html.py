@@ -54,8 +54,13 @@ def extraction_options() -> dict[str, object]:
     return dict(_EXTRACTION)
 
 
-def read_html(data: bytes, name: str) -> Document:
-    """The article of the page *data* (the file *name*), with its metadata and any warnings."""
+def read_html(data: bytes, name: str, newsletter: bool = False) -> Document:
+    """The article of the page *data* (the file *name*), with its metadata and any warnings.
+
+    A *newsletter* (an email's HTML part) is read for recall rather than
+    precision: it has no site around it, and every story in it counts. Where
+    the extraction still leaves out much of its text, its visible text is used.
+    """
     # Imported here: trafilatura takes a quarter of a second to import, and
     # most commands never read a page.
     import trafilatura
@@ -87,8 +92,9 @@ def read_html(data: bytes, name: str) -> Document:
             pagetext.metadata_only(tree, doc)
             pagetext.visible_text(tree, doc)
             return doc
+    options = dict(_EXTRACTION, favor_precision=False, favor_recall=True) if newsletter else _EXTRACTION
     try:
-        found = trafilatura.bare_extraction(target, **_EXTRACTION)
+        found = trafilatura.bare_extraction(target, **options)
     except Exception as exc:  # noqa: BLE001 - a library failure on one page must not stop a folder
         doc.warnings.append(f"{name}: the article could not be extracted ({type(exc).__name__}); showing the page's text")
         found = None
@@ -98,6 +104,12 @@ def read_html(data: bytes, name: str) -> Document:
             _blocks(found.body, doc)
     else:
         pagetext.metadata_only(tree, doc)
+    if newsletter:
+        whole = Document()
+        pagetext.visible_text(tree, whole)
+        if doc.text_chars < 0.6 * whole.text_chars:
+            doc.blocks = whole.blocks
+        return doc
     if doc.text_chars < pagetext.MIN_ARTICLE_CHARS:
         doc.warnings.append(f"{name}: {pagetext.describe(kind)}; showing what text there is")
         if not doc.blocks:
@@ -218,8 +230,16 @@ def _block(el, doc: Document, quoted: bool) -> None:
             for part in _lines(el):
                 doc.add("quote", part)
     elif tag == "table":
-        for row in el.iter("row"):
-            cells = [_text(c) for c in row.iter("cell")]
+        # A table that holds paragraphs and headings is the page's layout (as
+        # in most newsletters): its cells are read as containers. Otherwise
+        # it is data, shown a row a line.
+        layout = any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for cell in el.iter("cell") for c in cell)
+        for row in el.findall("row"):
+            if layout:
+                for cell in row.findall("cell"):
+                    _container(cell, doc, quoted)
+                continue
+            cells = [_text(c) for c in row.findall("cell")]
             doc.add("quote" if quoted else "text", " | ".join(c for c in cells if c))
     elif tag in ("div", "body"):
         _container(el, doc, quoted)
@@ -252,6 +272,7 @@ def _lines(el) -> list[str]:
 
 
 _HEAD_LEVEL = re.compile(r"h([1-6])$")
+_BLOCK_TAGS = frozenset({"head", "p", "list", "quote", "table", "div", "code"})
 
 
 def _drop_title_heading(doc: Document) -> None:
