@@ -114,10 +114,17 @@ def read_html(data: bytes, name: str, newsletter: bool = False) -> Document:
         doc.warnings.append(f"{name}: {pagetext.describe(kind)}; showing what text there is")
         if not doc.blocks:
             pagetext.visible_text(tree, doc)
-    elif kind == "index":
+    elif kind == "index" and _listy(doc) and "article" not in str(getattr(found, "pagetype", "") or "").lower():
+        # Many article pages are mostly links around a short text; a front
+        # page's extraction is itself a list of headlines.
         doc.warnings.append(f"{name}: {pagetext.describe(kind)}")
     _drop_title_heading(doc)
     return doc
+
+
+def _listy(doc: Document) -> bool:
+    listed = sum(len(b.text) for b in doc.blocks if b.kind in ("list", "heading"))
+    return listed > 0.5 * doc.text_chars
 
 
 def _strip(tree: HtmlElement) -> None:

@@ -26,6 +26,11 @@ _BLOCKS = {
     "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading",
     "li": "list", "blockquote": "quote", "p": "text", "div": "text", "td": "text", "dd": "text", "dt": "text",
     "section": "text", "article": "text", "pre": "text", "caption": "text", "figcaption": "text",
+    # Containers: only their own loose words are theirs; what they hold comes block by block.
+    "ul": "text", "ol": "text", "dl": "text", "table": "text", "tbody": "text", "thead": "text",
+    "tfoot": "text", "tr": "text", "th": "text", "nav": "text", "header": "text", "footer": "text",
+    "main": "text", "aside": "text", "form": "text", "figure": "text", "fieldset": "text", "body": "text",
+    "center": "text", "address": "text",
 }
 _APP_ROOTS = ("root", "app", "__next", "__nuxt", "svelte", "main-app")
 
@@ -74,7 +79,7 @@ def page_kind(tree: HtmlElement) -> str:
     if tree.xpath('boolean(//input[translate(@type, "PASWORD", "pasword")="password"])'):
         return "login"
     link_chars = sum(len(t.strip()) for t in _LINK_TEXT(tree))
-    if text_chars and link_chars / text_chars > INDEX_LINK_SHARE and link_chars > 1500:
+    if text_chars and link_chars / text_chars > INDEX_LINK_SHARE and link_chars > 600:
         return "index"
     return "page"
 
@@ -94,7 +99,7 @@ def metadata_only(tree: HtmlElement, doc: Document) -> None:
     try:
         from trafilatura import extract_metadata
 
-        meta = extract_metadata(tree)
+        meta = extract_metadata(_metadata_tree(tree))
     except Exception:  # noqa: BLE001 - metadata is a bonus; the text still shows
         meta = None
     if meta is not None:
@@ -108,6 +113,25 @@ def metadata_only(tree: HtmlElement, doc: Document) -> None:
         title = tree.find(".//title")
         if title is not None and title.text:
             doc.title = " ".join(title.text.split())[:300] or None
+
+
+def _metadata_tree(tree: HtmlElement) -> HtmlElement:
+    """The page's head, JSON-LD blocks and first headline alone: where metadata lives, and small
+    whatever the page (trafilatura's metadata reader walks the whole tree, minutes on a huge one)."""
+    from copy import deepcopy
+
+    from lxml.html import fromstring
+
+    small = fromstring("<html><head></head><body></body></html>")
+    head = tree.find("head")
+    if head is not None:
+        small.replace(small.find("head"), deepcopy(head))
+    body = small.find("body")
+    for el in tree.xpath('//body//script[@type="application/ld+json"]')[:20] + tree.xpath("//h1")[:1]:
+        copy = deepcopy(el)
+        copy.tail = None
+        body.append(copy)
+    return small
 
 
 def visible_text(tree: HtmlElement, doc: Document) -> None:
