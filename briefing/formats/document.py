@@ -51,6 +51,8 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
+    # More front matter fields, kept in the file for the record (a feed item's feed and id).
+    extra: dict[str, str] = field(default_factory=dict)
 
     def add(self, kind: BlockKind, text: str, level: int = 0) -> None:
         """Add a block of *text* (cleaned, one line); empty text and blocks past the bound are left out."""
@@ -81,6 +83,9 @@ class Document:
         points = unique(field_text(k, MAX_BLOCK_CHARS) for k in self.key_points)[:MAX_KEY_POINTS]
         if points:
             data["key_points"] = points
+        for key, value in self.extra.items():
+            if key not in data and field_text(value, 1000):
+                data[key] = field_text(value, 1000)
         return data
 
     def to_markdown(self) -> str:

@@ -36,25 +36,25 @@ _APP_ROOTS = ("root", "app", "__next", "__nuxt", "svelte", "main-app")
 
 
 def _walk(root):
-    """(element, inside a link) for every element of *root* outside scripts, styles and the head.
+    """(element, inside a quotation, hidden) for every element of *root*, in document order.
 
     One pass (lxml's iterwalk), so the cost stays linear however deep the page nests.
     """
-    hidden = links = 0
+    hidden = quotes = 0
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
             if tag in _HIDDEN:
                 hidden += 1
-            if tag == "a":
-                links += 1
             if not hidden or tag in _HIDDEN and hidden == 1:
-                yield el, links > 0, hidden > 0
+                yield el, quotes > 0, hidden > 0
+            if tag == "blockquote":
+                quotes += 1
         else:
             if tag in _HIDDEN:
                 hidden -= 1
-            if tag == "a":
-                links -= 1
+            if tag == "blockquote":
+                quotes -= 1
 
 
 _VISIBLE_TEXT = etree.XPath(
@@ -140,11 +140,13 @@ def visible_text(tree: HtmlElement, doc: Document) -> None:
     root = body if body is not None else tree
     seen: set[str] = set()
     budget = MAX_VISIBLE_CHARS
-    for el, _, hidden in _walk(root):
+    for el, quoted, hidden in _walk(root):
         tag = el.tag if isinstance(el.tag, str) else ""
         kind = _BLOCKS.get(tag)
         if kind is None or hidden:
             continue
+        if quoted and kind == "text":
+            kind = "quote"
         # A block's own words: its text and the words of inline children,
         # not those of nested blocks (they come as blocks of their own).
         parts = [el.text or ""]
