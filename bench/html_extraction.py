@@ -12,9 +12,12 @@ In the same run, on the same pages:
 - readability-lxml, the alternative (skipped, with a note, if not installed:
   ``.venv/bin/pip install -e '.[bench]'``).
 
-It also times every page and names the slowest.
+It also times every page and names the slowest, and with ``--hostile`` times
+pages made to be slow (tens of thousands of elements, megabytes of text, deep
+nesting) through Briefing and through trafilatura directly (given at most
+60 s, in a separate process).
 
-    .venv/bin/python bench/html_extraction.py [--data DIR] [--verbose]
+    .venv/bin/python bench/html_extraction.py [--data DIR] [--verbose] [--hostile]
 """
 
 from __future__ import annotations
@@ -85,7 +88,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", metavar="DIR", help="the html-dev folder")
     parser.add_argument("--verbose", action="store_true", help="print each page's scores")
+    parser.add_argument("--hostile", action="store_true", help="also time pages made to be slow")
+    parser.add_argument("--hostile-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.hostile_only:
+        return hostile()
     data = data_dir(args.data)
     if not (data / "ground-truth.json").is_file():
         print(f"html-dev not found at {data}: set BRIEFING_DATA or pass --data; nothing measured")
@@ -162,6 +169,50 @@ def main() -> int:
             if args.verbose or mark:
                 o, d = ours[key], direct[key]
                 print(f"{key}  Briefing P {o[1]:.2f} R {o[2]:.2f}  trafilatura P {d[1]:.2f} R {d[2]:.2f}{mark}")
+    if args.hostile:
+        print()
+        hostile()
+    return 0
+
+
+def hostile_pages() -> dict[str, str]:
+    """Pages made to be slow to extract, each a few megabytes at most."""
+    sentence = "The delegations met in Doha on Monday and agreed to meet again on Wednesday. "
+    wrap = "<html><head><title>Hostile</title></head><body>{}</body></html>".format
+    return {
+        "60,000 inline spans in one paragraph": wrap("<p>" + "".join(f"<span>w{n}</span> " for n in range(60_000)) + "</p>"),
+        "20,000 paragraphs": wrap("".join(f"<div><p>{sentence}</p></div>" for _ in range(20_000))),
+        "2,400 paragraphs (just under the cap)": wrap("".join(f"<div><p>{sentence}</p></div>" for _ in range(2_400))),
+        "10,000 links": wrap("<ul>" + "".join(f"<li><a href='/{n}'>Headline number {n}</a></li>" for n in range(10_000)) + "</ul>"),
+        "divs nested 10,000 deep": wrap("<div>" * 10_000 + f"<p>{sentence * 20}</p>" + "</div>" * 10_000),
+        "one paragraph of 6 MB": wrap("<p>" + sentence * 80_000 + "</p>"),
+        "a 4 MB inline image and a short article": wrap(
+            '<img src="data:image/png;base64,' + "A" * 4_000_000 + '">' + f"<article><p>{sentence * 10}</p></article>"),
+        "a table of 50,000 cells": wrap("<table>" + ("<tr>" + "<td>cell</td>" * 10 + "</tr>") * 5_000 + "</table>"),
+    }
+
+
+def hostile() -> int:
+    import subprocess
+
+    from briefing.parse import parse_bytes
+
+    print("pages made to be slow: seconds for Briefing (parse, key points, facts) and for trafilatura.extract alone")
+    print(f"{'':42} {'size':>8} {'Briefing':>9} {'trafilatura':>12}")
+    for name, html in hostile_pages().items():
+        data = html.encode()
+        started = time.perf_counter()
+        article = parse_bytes(data, Path("hostile.html"))
+        ours = time.perf_counter() - started
+        code = ("import sys, time, logging, trafilatura; logging.disable(logging.WARNING); d = sys.stdin.buffer.read(); "
+                "t = time.perf_counter(); trafilatura.extract(d); print(time.perf_counter() - t)")
+        try:
+            out = subprocess.run([sys.executable, "-c", code], input=data, capture_output=True, timeout=60)
+            theirs = f"{float(out.stdout):12.1f}" if out.returncode == 0 else "       error"
+        except subprocess.TimeoutExpired:
+            theirs = "       > 60"
+        note = " (warned: too large)" if any("too large" in w for w in article.warnings) else ""
+        print(f"{name:42} {len(data) / 2**20:6.1f} MB {ours:9.1f} {theirs}{note}")
     return 0
 
 
