@@ -165,9 +165,16 @@ def fetch(
         emit(finished)
         return result
 
-    workers = max(1, min(MAX_PARALLEL_FEEDS, len(feeds)))
-    with ThreadPoolExecutor(workers, thread_name_prefix="feed") as pool:
-        report.results = list(pool.map(one, enumerate(feeds, 1)))
+    pool = ThreadPoolExecutor(max(1, min(MAX_PARALLEL_FEEDS, len(feeds))), thread_name_prefix="feed")
+    try:
+        futures = [pool.submit(one, numbered) for numbered in enumerate(feeds, 1)]
+        report.results = [f.result() for f in futures]
+    except BaseException:
+        # ctrl+c (or the reader quitting): the feeds under way stop after their current request.
+        cancel.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     report.cancelled = cancel.is_set()
     emit(FetchFinished(report))
     return report

@@ -36,23 +36,27 @@ def handles(path: Path) -> bool:
 
 def to_document(data: bytes, path: Path, name: str | None = None):
     """The :class:`Document` read from *data*, the content of *path* (called *name* in messages)."""
-    from briefing.formats.document import Document
-
     name = name or path.name
     if not data.strip():
         raise UnreadableFile(f"{name}: empty file")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnreadableFile(f"{name}: binary file, not a briefing")
-    if path.suffix.lower() in HTML_SUFFIXES:
-        from briefing.formats.html import read_html
+    html = path.suffix.lower() in HTML_SUFFIXES
+    try:
+        if html:
+            from briefing.formats.html import read_html
 
-        doc = read_html(data, name)
-    else:
+            return read_html(data, name)
         from briefing.formats.mail import read_message
 
-        doc = read_message(data, name)
-    assert isinstance(doc, Document)
-    return doc
+        return read_message(data, name)
+    except UnreadableFile:
+        raise
+    except (RecursionError, MemoryError, Exception) as exc:  # noqa: BLE001
+        # A library's surprise on one hostile file must not stop a folder:
+        # the file is reported by name and skipped, like any unreadable one.
+        kind = "web page" if html else "email message"
+        raise UnreadableFile(f"{name}: cannot be read as a {kind} ({type(exc).__name__})") from None
 
 
 def parse_bytes(data: bytes, path: Path, extras: bool = True, name: str | None = None) -> Article:

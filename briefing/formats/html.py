@@ -158,15 +158,18 @@ def _narrowed(tree: HtmlElement) -> HtmlElement | None:
             continue
         part = found[0]
         if sum(1 for _ in part.iter()) <= MAX_ELEMENTS and len(part.text_content()) <= MAX_TEXT_CHARS:
-            head = tree.find("head")
-            page = etree.Element("html")
-            if head is not None:
-                page.append(head)
-            body = etree.SubElement(page, "body")
-            body.append(part)
-            from lxml.html import fromstring, tostring
+            from copy import deepcopy
 
-            return fromstring(tostring(page))
+            from lxml.html import fromstring
+
+            page = fromstring("<html><head></head><body></body></html>")
+            head = tree.find("head")
+            if head is not None:
+                page.replace(page.find("head"), deepcopy(head))
+            alone = deepcopy(part)
+            alone.tail = None
+            page.find("body").append(alone)
+            return page
     return None
 
 

@@ -247,9 +247,7 @@ def _contents(blocks: list[Block]) -> tuple[list[str], list[Block]]:
         rest = m.group("rest").strip()
         items = [i.strip(" ;,") for i in _INLINE_ITEMS.split(rest) if i.strip(" ;,")] if rest else []
         end = n + 1
-        while not items or end < len(blocks) and blocks[end].kind == "list":
-            if end >= len(blocks) or blocks[end].kind != "list":
-                break
+        while end < len(blocks) and blocks[end].kind == "list":
             items.append(blocks[end].text)
             end += 1
         if len(items) >= 2:
