@@ -219,3 +219,21 @@ def test_markdown_escaping_keeps_line_starts_literal():
     for text in ("# h", "- item", "+ item", "> quote", "1. one", "12) twelve", "=== rule", "<div>", "&amp;", "a\\b"):
         escaped = escape(text)
         assert re.sub(r"\\(.)", r"\1", escaped) == text
+
+
+def test_parse_json_works_for_every_format(tmp_path):
+    """.txt and .md as before, a page saved as .htm, a message as .eml, a message in a Maildir."""
+    import shutil
+
+    mail = Path(__file__).parent / "data" / "formats" / "mail"
+    shutil.copy(PAGES / "news-article.html", tmp_path / "saved.HTM")
+    (tmp_path / "note.txt").write_text("Talks resume\n\nNegotiators returned to Doha on Monday.\n")
+    (tmp_path / "note.md").write_text("---\ntitle: Talks\n---\nNegotiators returned to Doha on Monday.\n")
+    files = [tmp_path / "saved.HTM", tmp_path / "note.txt", tmp_path / "note.md", mail / "daily-brief.eml",
+             *(mail / "newsletters" / "new").iterdir()]
+    for path in files:
+        result = run("parse", str(path), "--json")
+        assert result.returncode == 0, (path, result.stderr)
+        data = json.loads(result.stdout)
+        assert data["title"] and data["paragraphs"], path
+        assert {"author", "description", "dropped"} <= data.keys()
