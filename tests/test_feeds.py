@@ -436,3 +436,14 @@ class HttpsServer:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def test_the_fetch_service_never_imports_the_terminal_ui():
+    """The reader runs fetch() in a worker; the command line and cron run it with no terminal UI at all."""
+    import subprocess
+    import sys
+
+    code = ("import sys, briefing.feeds.service, briefing.feeds.commands, briefing.formats.html, "
+            "briefing.formats.mail; print('textual' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr
