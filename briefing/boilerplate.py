@@ -25,7 +25,7 @@ _LINES: list[tuple[str, list[str]]] = [
         r"reuters?",                                   # the wire's sign-off line
         r"more",                                       # a wire story continued in the next take
         r"\(?(?:reporting|writing|editing|compiled|additional reporting|sub-?editing|produced) by [^()]{2,160}\)?",
-        r"(?:\(|\[)?(?:ap|afp|upi|ians|pti|dpa|ani|xinhua|cnn)(?:\)|\])?",
+        r"(?-i:(?:\(|\[)?(?:AP|AFP|UPI|IANS|PTI|DPA|ANI|CNN|Xinhua)(?:\)|\])?)",
         r"the associated press contributed to this (?:report|story)\.?",
         r"_{3,}",                                      # the rule an agency story ends with
     ]),
@@ -46,7 +46,7 @@ _LINES: list[tuple[str, list[str]]] = [
         r"(?:photo|image|picture|pictured|file photo|caption)\s*:.{0,200}",
         r"enlarge (?:image|photo)|view (?:gallery|slideshow)|(?:\d+ )?photos|\(\d+ (?:photos|images|videos)\)|"
         r"\d+ of \d+",
-        r"(?:getty|ap photo|reuters|afp|epa|shutterstock|alamy|pa|bloomberg)(?: images| photo| wire)?"
+        r"(?:getty|ap photo|reuters|afp|epa|shutterstock|alamy|(?-i:PA)|bloomberg)(?: images| photo| wire)?"
         r"(?:\s*[/|]\s*[\w '-]{1,40}){0,3}",
         r"[\w '-]{1,40}(?:\s*\|\s*[\w '-]{1,40}){0,3}\s*\|\s*(?:getty images|reuters|afp|ap|bloomberg|epa)",
         r"\u00a9 ?[\w .,'&/-]{2,60}",
@@ -104,8 +104,8 @@ _LINES: list[tuple[str, list[str]]] = [
         r"[\w .]{1,40} sponsored by",
     ]),
     ("newsletter", [
-        r"(?:subscribe|sign up|register|join)(?: now| today| here)?(?: (?:to|for) .{0,120})?",
-        r"(?:subscribe|sign up) (?:to|for) (?:our|the) .{0,120}",
+        r"(?:subscribe|sign up|register|join)(?: now| today| here)?",
+        r"(?:subscribe|sign up|register) (?:now |today |here )?(?:to|for) (?:our|the|my|a free) .{0,120}",
         r"get (?:the|our) .{0,60}newsletter.{0,120}",
         r"(?:[\w'-]+ ){0,3}newsletters?|see all newsletters",
         r"(?:thanks|thank you) for (?:signing up|subscribing).{0,60}",
@@ -132,7 +132,7 @@ _LINES: list[tuple[str, list[str]]] = [
         r"skip (?:to|navigation).{0,30}|menu|main menu|permalink|close|open|search|search form|search:?|home|"
         r"back to top|go to top|next|previous|prev|page \d+(?: of \d+)?|load more|show more|see all|view all.{0,20}|"
         r"toggle navigation|navigation|sections|edition|select|more videos.{0,10}|just watched|must watch|"
-        r"replay|watch live|live|video|videos|audio|listen|watch|play|pause|\u00d7|x|/|\d{1,3}",
+        r"replay|watch live|live|video|videos|audio|listen|watch|play|pause",
     ]),
 ]
 
@@ -218,8 +218,13 @@ def _is_timestamp(core: str) -> bool:
 
 
 def is_stamp(line: str) -> bool:
-    """A timestamp that says so ("Updated ...", "Published ...") or gives a time of day."""
-    return bool(_STAMPED.search(line)) or bool(re.search(r"\d ?(?:am|pm|a\.m\.|p\.m\.)(?![a-z])|\bago\b", line, re.I))
+    """A timestamp that says it is one ("Updated ...", "Published ...", "2 hours ago"): the
+    page's wherever it stands. A bare date or time inside the text may be the story's own
+    ("9.30 A.M. / 7.00 P.M.", "Tuesday, 1 March 2005")."""
+    return _SAYS_STAMP.search(line) is not None
+
+
+_SAYS_STAMP = re.compile(r"(?<![A-Za-z])(?:published|updated|posted|ago)(?![A-Za-z])", re.IGNORECASE)
 
 
 def boilerplate_reason(line: str) -> str | None:

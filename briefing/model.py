@@ -82,18 +82,22 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class Dropped:
-    """A line of the file that is not part of the article (a share bar, a sign-off), and why.
+    """Text of the source left out of the article (a share bar, a sign-off, a tracking pixel), and why.
 
     The file is never changed; ``briefing parse --json`` lists these so that
-    nothing leaves the article unseen.
+    nothing leaves the article unseen. *line* is where it stands in the file
+    (1-based, as an editor numbers lines), where the file has lines of its own.
     """
 
-    line: int  # 1-based, as an editor numbers the file's lines
     text: str
     reason: str
+    line: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"line": self.line, "text": self.text, "reason": self.reason}
+        data: dict[str, Any] = {"text": self.text, "reason": self.reason}
+        if self.line is not None:
+            data["line"] = self.line
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +149,9 @@ class Article:
     truncated: bool = False
     title_derived: bool = False
     warnings: list[str] = field(default_factory=list)
+    # From a web page's or a message's metadata, where it gives them.
+    author: str | None = None
+    description: str | None = None
     dateline: Dateline | None = None
     dropped: list[Dropped] = field(default_factory=list)
 
@@ -173,6 +180,8 @@ class Article:
             "paragraphs": [p.to_json() for p in self.paragraphs],
             "truncated": self.truncated,
             "warnings": list(self.warnings),
+            "author": self.author,
+            "description": self.description,
             "dateline": self.dateline.to_json() if self.dateline else None,
             "dropped": [d.to_json() for d in self.dropped],
         }

@@ -300,7 +300,7 @@ def test_parse_json_lists_dropped_lines_and_the_dateline(write):
         capture_output=True, text=True, timeout=60,
     )
     data = json.loads(result.stdout)
-    assert data["dropped"] == [{"line": 6, "text": "Reuter", "reason": "sign-off"}]
+    assert data["dropped"] == [{"text": "Reuter", "reason": "sign-off", "line": 6}]
     assert data["dateline"] == {
         "text": "PITTSBURGH, Feb 26", "place": "PITTSBURGH", "date": "Feb 26", "agency": None,
         "anchor": {"paragraph": 0, "start": 0, "end": 20},

@@ -90,7 +90,7 @@ def strip_furniture(lines: list[Line]) -> Furniture:
         result.headline = _cut_to_article(lines, reasons)
     for n, line in enumerate(lines):
         if n in reasons:
-            result.dropped.append(Dropped(line.number, line.text, reasons[n]))
+            result.dropped.append(Dropped(line.text, reasons[n], line.number))
         elif line is not result.headline:
             result.kept.append(line)
     return result
@@ -118,12 +118,19 @@ def _known_lines(lines: list[Line], reasons: dict[int, str]) -> None:
             or has_credit(line.text) and len(line.text.split()) <= 8
         if credit_only and n and n - 1 not in reasons and not line.gap:
             reasons[n - 1] = "caption"
-    # A date alone inside the text is a heading ("Saturday, 26 February"); only a stamp
-    # ("Updated ...", a time of day) or a date above the text is the page's.
-    first_prose = next((n for n, line in enumerate(lines) if n not in reasons and is_prose(line.text)), len(lines))
+    # A date or a time inside the text (past its first two sentences in a row) is the
+    # story's own; only one that says it is a stamp ("Updated ...") or one above the text is the page's.
+    prose = [n not in reasons and is_prose(line.text) for n, line in enumerate(lines)]
+    text_start = next((n for n in range(len(lines) - 1) if prose[n] and prose[n + 1]), len(lines))
     for n, reason in list(reasons.items()):
-        if reason == "timestamp" and n > first_prose and not is_stamp(lines[n].text):
+        if reason == "timestamp" and n > text_start and not is_stamp(lines[n].text):
             del reasons[n]
+    # A lone figure beside a caption is the gallery's counter ("6").
+    for n, line in enumerate(lines):
+        if n not in reasons and _is_number(line.text) and len(line.text) <= 3 and (
+            reasons.get(n - 1) == "caption" or reasons.get(n + 1) == "caption"
+        ):
+            reasons[n] = "caption"
     # A line between two lines of one box (a newsletter sign-up, a comment form) belongs to it.
     for n in range(1, len(lines) - 1):
         before, after = reasons.get(n - 1), reasons.get(n + 1)

@@ -8,7 +8,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from briefing.boilerplate import boilerplate_reason, has_credit
+from briefing.boilerplate import boilerplate_reason, has_credit, is_stamp
 from briefing.model import Article, Dropped, KeyPoint, Paragraph, ParagraphKind
 from briefing.parse import shapes
 from briefing.parse.frontmatter import split_front_matter
@@ -76,14 +76,18 @@ def _blocks(body: str, first_line: int) -> tuple[list[Block], list[Dropped]]:
                 blocks.append(("text", text, 0, first_line + (tok.map[0] if tok.map else 0)))
     kept: list[Block] = []
     dropped: list[Dropped] = []
+    in_text = False
     for block in blocks:
         reason = boilerplate_reason(block[1])
+        if reason == "timestamp" and in_text and not is_stamp(block[1]):
+            reason = None  # a date or a time inside the text is the story's own
+        in_text = in_text or block[0] == "text" and reason is None and len(block[1].split()) >= 8
         if reason is None and block[0] != "heading" and has_credit(block[1]) and len(block[1].split()) <= 60:
             reason = "caption"
         if reason is None:
             kept.append(block)
         else:
-            dropped.append(Dropped(block[3], block[1], reason))
+            dropped.append(Dropped(block[1], reason, block[3]))
     return kept, dropped
 
 
@@ -113,6 +117,8 @@ def parse_markdown(text: str, path: Path, warnings: list[str]) -> Article:
         date=fm.date,
         source=fm.source,
         url=fm.url,
+        author=fm.author,
+        description=fm.description,
         tags=fm.tags,
         truncated=is_truncated(paragraphs),
         warnings=warnings,
