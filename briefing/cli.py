@@ -350,7 +350,7 @@ def cmd_config(args: argparse.Namespace) -> int:
     except StateError:
         store = None
     for name in config.SETTINGS:
-        value, source = settings.values[name], settings.sources[name]
+        value, source = settings.value(name), settings.sources[name]
         shown = config.describe(value)
         if name == "index" and value is None:
             from briefing.search.index import default_index_dir
