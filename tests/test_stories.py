@@ -7,9 +7,11 @@ import subprocess
 import sys
 
 from briefing.parse import parse_file
-from briefing.stories.evaluation import evaluate
 from briefing.stories.story import additions, figures_of, related, stories_of
 from conftest import CONTENT, ROOT, indexed
+
+sys.path.insert(0, str(ROOT))
+from bench.story_evaluation import evaluate  # noqa: E402
 
 STORIES = ROOT / "tests" / "data" / "stories"
 

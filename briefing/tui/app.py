@@ -28,6 +28,7 @@ from briefing.config import Settings, describe, remembered
 from briefing.library import find_files
 from briefing.themes import ThemeError, ThemeSet, ThemeSpec, load_themes, shipped_theme_dirs
 from briefing.model import Anchor, Article, Entry
+from briefing.progress import Notice, Progress, read_line
 from briefing.digest import collect, render, write_atomically
 from briefing.search.catalogue import ORDERS, Snapshot, snapshot_of_files
 from briefing.state import FILTERS, ArticleState, FolderState, Position, StateError, StateStore, keep
@@ -313,6 +314,7 @@ class BriefingApp(App[None]):
         if self.index.follow_links:
             command.append("--follow-links")
         errors: list[str] = []
+        notices: list[str] = []
         listed = False  # whether this run's commits already brought the list up to date
         try:
             with subprocess.Popen(
@@ -320,18 +322,17 @@ class BriefingApp(App[None]):
             ) as proc:
                 assert proc.stderr is not None
                 for line in proc.stderr:
-                    kind, _, rest = line.partition(" ")
-                    if kind in ("progress", "committed"):
-                        done, total, elapsed = rest.split()
-                        if done != total:
-                            rate = int(done) / max(float(elapsed), 1e-3)
-                            status = f"Indexing {done}/{total} ({rate:.0f}/s)"
-                            self.call_from_thread(self._set_index_status, status)
-                        if kind == "committed":
+                    step = read_line(line)
+                    if isinstance(step, Progress):
+                        if not step.finished:
+                            self.call_from_thread(self._set_index_status, f"Indexing {step.summary()}")
+                        if step.committed:
                             listed = True
                             self.call_from_thread(self._catalogue_read, self.index.snapshot())
+                    elif isinstance(step, Notice):
+                        notices.append(step.text)
                     else:
-                        errors.append(line.strip())
+                        errors.append(step)
                 proc.wait()
         except OSError as exc:
             self.call_from_thread(self._index_failed, str(exc))
@@ -354,11 +355,10 @@ class BriefingApp(App[None]):
             if self.engine is not None:
                 self.engine.close()
             self.engine = Engine(ix)
-        rebuilt = [line for line in errors if "rebuilt" in line]
         # Read the list again if no commit of this run did: another process
         # (a second reader, `briefing index`) may have indexed the changes.
         snapshot = self.index.snapshot() if not listed else None
-        self.call_from_thread(self._index_ready, rebuilt, snapshot)
+        self.call_from_thread(self._index_ready, notices, snapshot)
 
     def _set_index_status(self, text: str) -> None:
         self.query_one(ReadingPane).border_subtitle = text
