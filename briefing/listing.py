@@ -13,11 +13,13 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from briefing.model import Entry
-from briefing.search.catalogue import ORDERS
+from briefing.search.catalogue import ORDERS, Snapshot
 from briefing.state import FILTERS, ArticleState, keep
 
 LIST_ORDERS = ("date", "source", "title")
 RESULT_ORDERS = ("relevance", *LIST_ORDERS)
+# Skipped files named in one notification; the rest are counted.
+PROBLEMS_NAMED = 5
 # The filters by the name the palette gives them, in the order of their keys (1..5).
 FILTER_LABELS = {
     "all": "all articles",
@@ -106,6 +108,29 @@ def page(
         "No articles match the search." + hint,
         {e.rel: h.snippet_parts for e, h in pairs},
     )
+
+
+class Problems:
+    """The folder's skipped files and warnings, each told once (not at every refresh of the list)."""
+
+    def __init__(self, ellipsis: str = "\u2026", named: int = PROBLEMS_NAMED) -> None:
+        self.ellipsis = ellipsis
+        self.named = named
+        self._told: set[str] = set()
+
+    def news(self, snapshot: Snapshot) -> tuple[str, str] | None:
+        """A title and the lines to tell of what is new in *snapshot*, or None."""
+        problems = [p for p in snapshot.problems if p not in self._told]
+        warnings = [w for w in snapshot.warnings if w not in self._told]
+        self._told.update(problems, warnings)
+        lines = problems + warnings
+        if not lines:
+            return None
+        shown = lines[:self.named]
+        if len(lines) > len(shown):
+            shown.append(f"{self.ellipsis}and {len(lines) - len(shown)} more")
+        title = f"{len(problems)} file{'s' if len(problems) != 1 else ''} skipped" if problems else "Warnings"
+        return title, "\n".join(shown)
 
 
 def _order_note(order: str, options: tuple[str, ...], separator: str) -> str:

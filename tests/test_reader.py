@@ -119,8 +119,8 @@ async def test_help_lists_keys_by_pane_and_closes_without_esc(content_dir):
             assert group in text
         help_rows = {
             description: keys
-            for _, node in app.screen.groups
-            for keys, description, *_ in binding_rows(node)
+            for _, nodes in app.screen.groups
+            for keys, description, *_ in binding_rows(*nodes)
         }
         assert "q" in help_rows["Quit"].split(", ")
         assert "space" in help_rows["Page down"]
@@ -209,7 +209,7 @@ async def wait_for_index(pilot) -> None:
     app = pilot.app
     for _ in range(100):
         await pilot.pause(0.1)
-        if app.engine is not None:
+        if app.services.indexing.engine is not None:
             break
     await settle(pilot)
 
@@ -392,7 +392,7 @@ async def test_an_unwritable_index_folder_still_lists_and_reads_the_articles(tmp
     app = BriefingApp(content_dir, blocker / "index")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.index_state == "failed"
+        assert app.services.indexing.state == "failed"
         assert app.query_one(ReadingPane).border_subtitle == "Search unavailable"
         assert any("Search is unavailable" in n.message for n in app._notifications)
         assert len(app.query_one(ArticleList).entries) == 5

@@ -11,6 +11,7 @@ from textual.widgets import Input, Static, TextArea
 from briefing.search.index import ContentIndex
 from briefing.state import StateStore
 from briefing.tui.app import BriefingApp
+from briefing.tui.services import Pace
 from briefing.tui.screens.note import NoteScreen
 from briefing.tui.widgets.article_list import ArticleList
 from briefing.tui.widgets.key_points import KeyPointsPanel
@@ -20,9 +21,8 @@ from tui_helpers import list_lines, settle
 
 
 def reader(content) -> BriefingApp:
-    app = BriefingApp(content)
-    app.read_delay = 3600  # only enter marks an article read in these tests
-    return app
+    # Only enter marks an article read in these tests.
+    return BriefingApp(content, pace=Pace(read=3600))
 
 
 def sidebar_prompts(app) -> list[str]:
@@ -156,7 +156,7 @@ async def test_D_writes_a_digest_of_the_listed_articles(content, tmp_path, monke
         await pilot.press("enter")
         await settle(pilot)
         # Typing the file name was not a search.
-        assert app.results is None and app.query_one(ArticleList).border_title == "Starred (1 of 5)"
+        assert app.reader.results is None and app.query_one(ArticleList).border_title == "Starred (1 of 5)"
     text = (tmp_path / "hand-on.md").read_text()
     assert "1 article." in text and "### After a significant escalation" in text
     assert "Jihadist" not in text
@@ -238,3 +238,21 @@ def test_e_writes_the_note_in_the_users_editor(content, tmp_path):
         terminal.close()
     states = StateStore().folder(content).load(ContentIndex(content).snapshot().entries)
     assert [s.note for s in states.values()] == ["Written in the editor"]
+
+
+async def test_enter_on_the_article_shown_then_back_and_j_leaves_the_next_one_unread(content):
+    # A long read delay: only enter marks an article read. Enter lands on the
+    # article already shown (it followed the list), so nothing is opened anew;
+    # the next one, only highlighted, must not be taken for one opened with enter.
+    app = reader(content)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first, second = app.query_one(ArticleList).entries[:2]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.reader.review.state(first).read
+        await pilot.press("backspace", "j")
+        await settle(pilot)
+        assert app.reader.shown.entry == second
+        assert not app.reader.review.state(second).read
+        assert list_lines(app)[2].startswith("\u25b6\u25cf ")  # still drawn unread
