@@ -39,7 +39,9 @@ class BriefingApp(App[None]):
     def __init__(self, content: Path, index_dir: Path | None = None, settings: Settings | None = None,
                  themes: ThemeSet | None = None, pace: Pace | None = None) -> None:
         no_color = os.environ.get("NO_COLOR")
-        super().__init__()
+        # With NO_COLOR, the terminal's own colours (SGR 39/49) and nothing else:
+        # Textual otherwise paints greys, which 16 colours round to black on black.
+        super().__init__(ansi_color=True if no_color is not None else None)
         self.use_command_palette = True
         if no_color is not None:
             # Textual takes NO_COLOR out of the environment; $EDITOR and the indexer, started from here, see it too.
