@@ -86,3 +86,20 @@ def test_results_keep_their_rank_combine_with_a_filter_and_can_be_ordered():
     # The list's own order is kept aside while results are ordered, and back after.
     listing = Listing().next_order(searching=False).next_order(searching=True)
     assert (listing.order, listing.result_order) == ("source", "date")
+
+
+def test_the_folders_problems_are_told_once_and_the_first_few_by_name():
+    from briefing.listing import Problems
+    from briefing.search.catalogue import Snapshot
+
+    problems = Problems(ellipsis="...", named=2)
+    first = Snapshot(problems=["a.txt: empty file", "b.txt: binary file", "c.txt: empty file"],
+                     warnings=["d.md: the front matter's date cannot be read"])
+    title, text = problems.news(first)
+    assert title == "3 files skipped"
+    assert text.splitlines() == ["a.txt: empty file", "b.txt: binary file", "...and 2 more"]
+    # The list is read again at every commit: what was told is not told again.
+    assert problems.news(first) is None
+    later = Snapshot(problems=first.problems + ["e.txt: empty file"], warnings=first.warnings)
+    assert problems.news(later) == ("1 file skipped", "e.txt: empty file")
+    assert Problems().news(Snapshot(warnings=["w"])) == ("Warnings", "w")

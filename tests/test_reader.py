@@ -327,47 +327,6 @@ async def test_the_list_comes_from_the_index_and_only_the_opened_article_is_read
         assert len(parsed) == 2
 
 
-def dated_folder(write) -> None:
-    for name, title, source, date in [
-        ("a.md", "Bread prices climb in Homs", "AFP", "2024-11-28"),
-        ("b.md", "Aid convoy reaches Idlib", "Reuters", "2024-12-01"),
-        ("c.md", "Water shortages in Aleppo", "BBC", "2024-11-30"),
-    ]:
-        write(name, f"---\ntitle: {title}\nsource: {source}\ndate: {date}\n---\n{title} in Syria, officials said. Aleppo traders agreed.\n")
-
-
-async def test_o_cycles_the_order_of_the_list_and_of_results(write, tmp_path):
-    dated_folder(write)
-    app = BriefingApp(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        articles = app.query_one(ArticleList)
-
-        def names() -> list[str]:
-            return [e.rel for e in articles.entries]
-
-        assert names() == ["b.md", "c.md", "a.md"]  # newest first
-        assert articles.border_title == "Articles (3)"
-        await pilot.press("o")
-        assert articles.border_title == "Articles (3) \u00b7 source"
-        assert names() == ["a.md", "c.md", "b.md"]  # AFP, BBC, Reuters
-        await pilot.press("o")
-        assert articles.border_title == "Articles (3) \u00b7 title"
-        assert names() == ["b.md", "a.md", "c.md"]
-        await pilot.press("o")
-        assert names() == ["b.md", "c.md", "a.md"]
-        assert articles.border_title == "Articles (3)"
-
-        await pilot.press("slash", *"Aleppo OR Homs", "enter")
-        await pilot.pause(0.4)
-        await settle(pilot)
-        relevance = names()
-        assert relevance[0] == "a.md"  # "Homs" is in its title
-        await pilot.press("o")
-        assert articles.border_title == "Results (3 of 3) \u00b7 date"
-        assert names() == ["b.md", "c.md", "a.md"]
-
-
 async def test_a_file_removed_after_listing_says_so_when_opened(content):
     app = BriefingApp(content)
     async with app.run_test(size=(120, 40)) as pilot:

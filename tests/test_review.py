@@ -77,59 +77,6 @@ async def test_marks_made_in_one_session_are_there_in_the_next(content):
         assert list_lines(again)[0].startswith(" \u25cf ")
 
 
-async def test_u_toggles_read_and_pressing_a_mark_again_clears_it(content):
-    app = reader(content)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        assert list_lines(app)[0].startswith("\u25b6\u25cf ")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert list_lines(app)[0].startswith("\u25b6  ")
-        await pilot.press("u")
-        assert list_lines(app)[0].startswith("\u25b6\u25cf ")
-        await pilot.press("s")
-        assert "\u2605" in list_lines(app)[1]
-        await pilot.press("s")
-        assert "\u2605" not in list_lines(app)[1]
-        await pilot.press("tab", "down", "x")
-        await pilot.pause()
-        assert "\u2717 disputed: " in sidebar_prompts(app)[1]
-        await pilot.press("x")
-        await pilot.pause()
-        assert "disputed" not in sidebar_prompts(app)[1]
-
-
-async def test_filters_narrow_the_list_and_combine_with_search(content):
-    app = reader(content)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        articles = app.query_one(ArticleList)
-        await pilot.press("s")  # star 000
-        await pilot.press("j", "j", "j")  # 003
-        await settle(pilot)
-        await pilot.press("s", "f", "enter")
-        await settle(pilot)
-        await pilot.press("shift+tab")
-        await pilot.press("3")
-        assert articles.border_title == "Starred (2 of 5)"
-        assert sorted(e.rel[:3] for e in articles.entries) == ["000", "003"]
-        await pilot.press("4")
-        assert articles.border_title == "Flagged (1 of 5)"
-        await pilot.press("2")
-        assert articles.border_title == "Unread (4 of 5)"
-        assert "003" not in [e.rel[:3] for e in articles.entries]
-        await pilot.press("5")
-        assert articles.entries == [] and list_lines(app)[0].startswith("No noted articles. Press 1")
-        await pilot.press("3", "slash", *"Hezbollah", "enter")
-        await pilot.pause(0.4)
-        await settle(pilot)
-        # Starred and mentioning Hezbollah: only 003.
-        assert articles.border_title == "Starred results (1 of 5)"
-        assert [e.rel[:3] for e in articles.entries] == ["003"]
-        await pilot.press("1")
-        assert articles.border_title == "Results (2 of 5)"
-
-
 async def test_escape_leaves_the_note_as_it_was(content):
     app = reader(content)
     async with app.run_test(size=(120, 40)) as pilot:
