@@ -4,23 +4,19 @@ the App's main screen, which it makes with the services it works with."""
 from __future__ import annotations
 
 import os
-from functools import partial
 from pathlib import Path
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.theme import ThemeProvider
 
 from briefing.config import Settings
-from briefing.listing import FILTER_LABELS
-from briefing.state import FILTERS
 from briefing.themes import ThemeSet, load_themes, shipped_theme_dirs
 from briefing.tui import hangup
-from briefing.tui.bindings import NOT_IN_PALETTE
+from briefing.tui.commands import reader_commands
 from briefing.tui.keymap import checked
 from briefing.tui.look import Look
-from briefing.tui.screens.help import binding_rows
 from briefing.tui.screens.reader import ReaderScreen
 from briefing.tui.services import Pace, Services, open_services
 from briefing.tui.theming import install_themes, starting_theme
@@ -149,18 +145,5 @@ class BriefingApp(App[None]):
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
-        if not isinstance(screen, ReaderScreen):
-            return
-        for n, name in enumerate(FILTERS, 1):
-            yield SystemCommand(f"Show {FILTER_LABELS[name]}", f"Filter the list (key {n})",
-                                partial(screen.action_filter, name))
-        yield SystemCommand("Write a digest", "A Markdown digest of the listed articles (key D)", screen.action_digest)
-        # Every other action with a key, read from the bindings as the help screen is.
-        offered = set(NOT_IN_PALETTE)
-        for group, nodes in screen.key_groups():
-            for row in binding_rows(*nodes):
-                if row.action in offered or row.action.startswith("filter("):
-                    continue
-                offered.add(row.action)
-                yield SystemCommand(row.description, f"{group}, key {row.keys}",
-                                    partial(self.run_action, row.action, nodes[-1]))
+        if isinstance(screen, ReaderScreen):
+            yield from reader_commands(screen)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -83,7 +84,7 @@ class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
         self.services.indexing.start(self)
         self.set_interval(self.pace.poll, self._every_while)
 
-    def on_resize(self, event) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         # The app's own size follows a moment later; the event has the new one.
         self.panes.apply(event.size.width)
 
@@ -91,8 +92,8 @@ class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
         self.panes.apply()  # the terminal may have been resized under a dialog
 
     def library(self) -> list[Entry]:
-        """Every article of the folder, listed or not."""
-        return list(self.snapshot.entries) if self.snapshot else []
+        """Every article of the folder, listed or not (not to be changed)."""
+        return self.snapshot.entries if self.snapshot else []
 
     # The list
 
