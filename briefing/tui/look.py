@@ -77,9 +77,12 @@ class Look:
         return self.glyphs.separator.join(p for p in (entry.source, self.date(entry.date)) if p) or entry.rel
 
     def apply(self) -> None:
-        """What cannot be passed to a widget: scroll bars are drawn by one renderer per class."""
-        if self.ascii:
-            ScrollBar.renderer = AsciiScrollBarRender
+        """What cannot be passed to a widget: scroll bars are drawn by one renderer for the class.
+
+        Set either way, so that a process that runs one reader after another
+        (the tests) draws each in its own look.
+        """
+        ScrollBar.renderer = AsciiScrollBarRender if self.ascii else ScrollBarRender
 
 
 class AsciiScrollBarRender(ScrollBarRender):
