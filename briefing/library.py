@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from briefing.formats import is_maildir_message
 from briefing.parse import SUFFIXES
 
 
@@ -28,7 +29,7 @@ def find_files(root: Path, follow_links: bool = False) -> tuple[list[Path], list
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in files:
             path = Path(folder, name)
-            if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+            if name.startswith(".") or (path.suffix.lower() not in SUFFIXES and not is_maildir_message(path)):
                 continue
             rel = path.relative_to(root)
             if path.is_symlink():

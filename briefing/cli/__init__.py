@@ -11,10 +11,10 @@ import argparse
 import sys
 
 from briefing import __version__
-from briefing.cli import digest, parse, reader, search, settings, state, stories
+from briefing.cli import digest, feeds, parse, reader, search, settings, state, stories
 from briefing.cli.common import CommandError, content_options, settings_of
 
-COMMANDS = (parse, search, stories, digest, state, settings)
+COMMANDS = (parse, search, stories, digest, state, settings, feeds)
 
 
 def build_parser() -> argparse.ArgumentParser:

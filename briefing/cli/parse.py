@@ -14,7 +14,8 @@ def register(commands) -> None:
     parser = commands.add_parser(
         "parse",
         help="show how a briefing file is read",
-        description="Parse one briefing file (.txt or .md) and print its parts.",
+        description="Parse one briefing file (.txt, .md, a saved .html page, an .eml message or a Maildir "
+                    "message) and print its parts.",
     )
     parser.add_argument("path", metavar="PATH", help="the file to parse")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
