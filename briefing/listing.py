@@ -77,11 +77,14 @@ def page(
     *,
     folder: str = "",
     separator: str = " \u00b7 ",
+    by_rel: Mapping[str, Entry] | None = None,
 ) -> Page:
     """The list for *library* with *states*: the whole library, or the search *hits* in it, as *listing* says.
 
     *separator* goes between the count and a note of an unusual order (the
     reader's look decides it); *folder* is named when it holds nothing.
+    *by_rel* is *library* by path, when the caller keeps one (it costs a pass
+    over the library, at every new set of results otherwise).
     """
     name = listing.filter
     passes = (lambda e: keep(name, states.get(e.rel))) if name != "all" else None
@@ -94,7 +97,8 @@ def page(
         title = f"{'Articles' if name == 'all' else name.capitalize()} ({count})"
         empty = f"No briefings in {folder}" if name == "all" else f"No {name} articles."
         return Page(shown, title + _order_note(listing.order, LIST_ORDERS, separator), empty + hint)
-    by_rel = {e.rel: e for e in library}
+    if by_rel is None:
+        by_rel = {e.rel: e for e in library}
     pairs = [(by_rel[h.path], h) for h in hits if h.path in by_rel]
     if passes:
         pairs = [(e, h) for e, h in pairs if passes(e)]

@@ -57,6 +57,7 @@ class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
         self.listing = Listing()
         # The folder's articles as last read, the search results in force, the article in the reading pane.
         self.snapshot: Snapshot | None = None
+        self._by_rel: dict[str, Entry] = {}
         self.results: Results | None = None
         self.shown: m.Shown | None = None
         self.panes = Panes(self, widths, services.preferences,
@@ -104,6 +105,7 @@ class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
             self.query_one(ArticleList).set_entries([], f"Indexing {self.services.content}{self.look.glyphs.ellipsis}")
             return
         self.snapshot = snapshot
+        self._by_rel = {e.rel: e for e in snapshot.entries}
         self._say_problem(self.review.load(snapshot.entries))
         self.refresh_list()
         self._resume()
@@ -119,7 +121,7 @@ class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
         articles = self.query_one(ArticleList)
         hits = self.results.hits if self.results is not None else None
         shown = page(self.snapshot.entries, self.review.states, self.listing, hits,
-                     folder=str(self.services.content), separator=self.look.glyphs.separator)
+                     folder=str(self.services.content), separator=self.look.glyphs.separator, by_rel=self._by_rel)
         articles.set_states(self.review.states)
         articles.border_title = shown.title
         articles.set_entries(shown.entries, shown.empty, shown.snippets if hits is not None else None)
