@@ -303,6 +303,15 @@ class FolderState:
             row = self._row_for_write(con, entry)
             con.execute(f"UPDATE article_state SET {flag} = ? WHERE id = ?", (int(value), row))
 
+    def set_flags(self, entries: Iterable[Entry], flag: Flag, value: bool) -> None:
+        """Set *flag* on many articles (mark all read) in one transaction: all of them or none."""
+        if flag not in FLAGS:
+            raise ValueError(flag)
+        with self.store.transaction() as con:
+            for entry in entries:
+                row = self._row_for_write(con, entry)
+                con.execute(f"UPDATE article_state SET {flag} = ? WHERE id = ?", (int(value), row))
+
     def set_note(self, entry: Entry, text: str) -> None:
         with self.store.transaction() as con:
             row = self._row_for_write(con, entry)
