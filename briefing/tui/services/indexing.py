@@ -23,7 +23,7 @@ from briefing.progress import Notice, Progress, read_line
 from briefing.search.catalogue import snapshot_of_files
 from briefing.search.engine import Engine
 from briefing.search.index import BUSY_EXIT_STATUS, ContentIndex
-from briefing.tui.messages import IndexBusy, IndexFailed, IndexProgress, IndexReady, ListRead
+from briefing.tui.messages import IndexBusy, IndexFailed, IndexProgress, IndexReady, ListRead, NamesFound
 
 # How often the content folder is checked for new, changed or removed files.
 POLL_INTERVAL = 3.0
@@ -83,6 +83,11 @@ class Indexing:
     def update(self) -> None:
         self.owner.run_worker(self._update, thread=True, exclusive=True, group="index")
 
+    def update_now(self) -> None:
+        """Index at once (new files were written); one running already is followed by a check that finds them."""
+        if not self._running:
+            self.update()
+
     def close(self) -> None:
         with self.lock:
             if self.engine is not None:
@@ -96,6 +101,8 @@ class Indexing:
         try:
             self._signature = folder_signature(self.content, self.index.follow_links)
             self._run_indexer()
+            if self.state == "ready":
+                self._find_names()
         finally:
             self._running = False
             self.owner.app.call_from_thread(self._schedule_check)
@@ -149,6 +156,16 @@ class Indexing:
         snapshot = self.index.snapshot() if not listed else None
         self.state = "ready"
         post(IndexReady(notices, snapshot))
+
+    def _find_names(self) -> None:
+        """The people, places and organisations of what was indexed, stored for the entity view (a process too)."""
+        command = [sys.executable, "-m", "briefing", "entities", "--sync-only",
+                   "--content", str(self.content), "--index", str(self.index.dir)]
+        try:
+            done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        except OSError:
+            return
+        self.owner.post_message(NamesFound(done.returncode == 0))
 
     def _failed(self, reason: str) -> None:
         self.state = "failed"

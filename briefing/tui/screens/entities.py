@@ -1,0 +1,313 @@
+"""The entity view: people, places and organisations across the archive, and every article naming one.
+
+On the left the entities (of one kind or all, by frequency or recency, or
+those of the article being read, or those whose names hold what is typed);
+on the right the highlighted one: its names, its stories, and each article
+naming it, newest first, with its sentence and figures. ``enter`` on an
+article opens it at that sentence. Every read of the store runs in a worker,
+a page at a time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from briefing.entities.store import PAGE, Cursor, Entity, Reader, StoreError
+from briefing.entities.view import stories_of
+from briefing.model import Anchor, Entry
+from briefing.tui.look import Look, stylesheet_beside
+from briefing.tui.widgets.key_hints import KeyHints
+from briefing.tui.widgets.mention_list import MentionChosen, MentionList, MoreWanted
+
+KINDS = {None: "All kinds", "person": "People", "place": "Places", "organisation": "Organisations"}
+LISTED = 300
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The article to open, and the sentence to show in it."""
+
+    entry: Entry
+    anchor: Anchor
+    sentence: str
+
+
+class EntitiesScreen(ModalScreen[Pick | None]):
+    DEFAULT_CSS = stylesheet_beside(__file__)
+    SCOPED_CSS = False
+    BINDINGS = [
+        Binding("escape,q,E", "close", "Close", key_display="esc", id="entities.close"),
+        Binding("1", "kind(None)", "All kinds", show=False, id="entities.all"),
+        Binding("2", "kind('person')", "People", show=False, id="entities.people"),
+        Binding("3", "kind('place')", "Places", show=False, id="entities.places"),
+        Binding("4", "kind('organisation')", "Organisations", show=False, id="entities.organisations"),
+        Binding("o", "sort", "Order", id="entities.order", tooltip="By how many articles name it, or how recently"),
+        Binding("a", "this_article", "This article", show=False, id="entities.article"),
+        Binding("slash", "find", "Find a name", key_display="/", id="entities.find"),
+        Binding("tab", "switch", "Other pane", show=False, id="entities.switch"),
+    ]
+
+    def __init__(self, index_dir: Path, library: Mapping[str, Entry], look: Look,
+                 name: str | None = None, article: str | None = None) -> None:
+        super().__init__()
+        self.index_dir = index_dir
+        self.library = library
+        self.look = look
+        self.wanted_name = name
+        self.article = article
+        self.kind: str | None = None
+        self.sort = "frequency"
+        self.typed = ""
+        # The article's own entities first when opened over one (a toggles them off).
+        self.of_article = article is not None and name is None
+        self.entities: list[Entity] = []
+        self.current: Entity | None = None
+        self.cursor: Cursor | None = None
+        self._lock = threading.Lock()
+        self._reader: Reader | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="entities-body"):
+            with Vertical(id="entities-side"):
+                yield Input(placeholder="Find a name", id="entities-find")
+                yield OptionList(id="entities-list")
+            with Vertical(id="entity-detail"):
+                yield Static(id="entity-head")
+                yield MentionList(self.look, id="entity-mentions")
+        yield KeyHints()
+
+    def on_mount(self) -> None:
+        self.query_one("#entity-detail").border_title = "Articles naming it"
+        self.query_one("#entities-list").focus()
+        self.load_list()
+
+    def on_unmount(self) -> None:
+        with self._lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+
+    def _read(self, what):
+        """Run *what* with the store's reader, opened on first use; StoreError says why not."""
+        with self._lock:
+            if self._reader is None:
+                self._reader = Reader(self.index_dir)
+            return what(self._reader)
+
+    # The list of entities
+
+    def _title(self) -> str:
+        kind = KINDS[self.kind]
+        if self.of_article:
+            kind = f"{kind} in this article" if self.kind else "In this article"
+        found = f"{kind} naming '{self.typed}'" if self.typed else kind
+        order = "" if self.sort == "frequency" else f"{self.look.glyphs.separator}recent first"
+        return f"{found} ({len(self.entities)}{'+' if len(self.entities) >= LISTED else ''}){order}"
+
+    @work(thread=True, exclusive=True, group="entity-list")
+    def load_list(self) -> None:
+        try:
+            def listing(reader: Reader) -> tuple[list[Entity], Entity | None]:
+                wanted = None
+                if self.wanted_name:
+                    found = reader.find(self.wanted_name)
+                    wanted = found[0] if found else None
+                if self.of_article and self.article:
+                    entities = [e for e in reader.of_article(self.article) if self.kind in (None, e.kind)]
+                    if self.typed:
+                        entities = [e for e in entities if self.typed.casefold() in e.name.casefold()]
+                    if self.sort == "recency":
+                        entities.sort(key=lambda e: e.last, reverse=True)
+                else:
+                    entities = reader.entities(self.kind, self.sort, self.typed, limit=LISTED)
+                return entities, wanted
+
+            entities, wanted = self._read(listing)
+        except StoreError as exc:
+            self.app.call_from_thread(self._show_problem, str(exc))
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_list, entities, wanted)
+
+    def _show_problem(self, problem: str) -> None:
+        self.query_one("#entities-list", OptionList).border_title = "People, places, organisations"
+        self.query_one("#entity-head", Static).update(Text(problem))
+
+    def _show_list(self, entities: list[Entity], wanted: Entity | None) -> None:
+        if wanted is not None:
+            entities = [wanted, *(e for e in entities if e.id != wanted.id)]
+            self.wanted_name = None
+        self.entities = entities
+        options = [Option(self._option_text(e), id=str(e.id)) for e in entities]
+        listing = self.query_one("#entities-list", OptionList)
+        listing.set_options(options or [Option(Text(self._nothing()), disabled=True)])
+        listing.border_title = self._title()
+        if entities:
+            listing.highlighted = 0
+        else:
+            self.current = None
+            self.query_one("#entity-head", Static).update(Text(""))
+            self.query_one(MentionList).set_rows([], self.library, False)
+
+    def _nothing(self) -> str:
+        if self.of_article:
+            return "This article names no one the fact finder knows (a: all the archive's)."
+        return "No people, places or organisations" + (f" named '{self.typed}'." if self.typed else " yet.")
+
+    def _option_text(self, entity: Entity) -> Text:
+        count = f"{entity.articles}"
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(entity.name)
+        text.append(f"  {entity.kind[:3]} {count}", style="dim")
+        return text
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        entity = next((e for e in self.entities if str(e.id) == event.option.id), None)
+        if entity is not None and entity != self.current:
+            self.current = entity
+            self.load_entity(entity)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one(MentionList).focus()
+
+    # One entity
+
+    @work(thread=True, exclusive=True, group="entity")
+    def load_entity(self, entity: Entity) -> None:
+        try:
+            detail, (rows, cursor) = self._read(lambda r: (r.entity(entity.id), r.page(entity.id)))
+        except StoreError as exc:
+            self.app.call_from_thread(self._show_problem, str(exc))
+            return
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._show_entity, detail or entity, rows, cursor)
+        try:
+            stories = self._read(lambda r: stories_of(r, detail or entity, list(self.library.values()), self.library))
+        except StoreError:
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_stories, detail or entity, stories)
+
+    def _head(self, entity: Entity, stories: Sequence | None = None) -> Text:
+        look = self.look
+        text = Text()
+        text.append(entity.name, style="bold")
+        also = f"; also {', '.join(entity.aliases)}" if entity.aliases else ""
+        text.append(f"  {entity.kind}{also}\n")
+        latest = f", the latest {look.date(_date(entity.last))}" if entity.last else ""
+        text.append(f"{entity.articles} article{'s' if entity.articles != 1 else ''}{latest}")
+        if stories is None:
+            return text
+        if stories:
+            parts = [f"{look.title(s.title)} ({s.naming}/{s.articles})" for s in stories[:3]]
+            more = f"{look.glyphs.separator}{len(stories) - 3} more" if len(stories) > 3 else ""
+            text.append(f"\nStories: {look.glyphs.separator.join(parts)}{more}")
+        return text
+
+    def _show_entity(self, entity: Entity, rows, cursor: Cursor) -> None:
+        self.current = entity
+        self.cursor = cursor
+        self.query_one("#entity-head", Static).update(self._head(entity))
+        more = len(rows) == PAGE
+        self.query_one(MentionList).set_rows(rows, self.library, more, "No article names it any more.")
+
+    def _show_stories(self, entity: Entity, stories) -> None:
+        if self.current is not None and self.current.id == entity.id:
+            self.query_one("#entity-head", Static).update(self._head(entity, stories))
+
+    def on_more_wanted(self, _: MoreWanted) -> None:
+        if self.current is not None and self.cursor is not None:
+            self.load_more(self.current, self.cursor)
+
+    @work(thread=True, exclusive=True, group="entity-more")
+    def load_more(self, entity: Entity, cursor: Cursor) -> None:
+        try:
+            rows, cursor = self._read(lambda r: r.page(entity.id, cursor))
+        except StoreError:
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._add_rows, entity, rows)
+
+    def _add_rows(self, entity: Entity, rows) -> None:
+        if self.current is not None and self.current.id == entity.id:
+            self.query_one(MentionList).add_rows(rows, len(rows) == PAGE)
+
+    def on_mention_chosen(self, message: MentionChosen) -> None:
+        row = message.row
+        entry = self.library.get(row.rel)
+        if entry is None:
+            self.notify("That article is no longer in the folder.", timeout=3)
+            return
+        self.dismiss(Pick(entry, row.anchor, row.sentence))
+
+    # Keys
+
+    def action_kind(self, kind: str | None) -> None:
+        self.kind = kind
+        self.load_list()
+
+    def action_sort(self) -> None:
+        self.sort = "recency" if self.sort == "frequency" else "frequency"
+        self.load_list()
+
+    def action_this_article(self) -> None:
+        if self.article is None:
+            self.notify("Open an article first to list the names it gives.", timeout=3)
+            return
+        self.of_article = not self.of_article
+        self.load_list()
+
+    def action_find(self) -> None:
+        self.query_one("#entities-find", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.typed = event.value.strip()
+        self.load_list()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#entities-list").focus()
+
+    def action_switch(self) -> None:
+        if self.focused is self.query_one(MentionList):
+            self.query_one("#entities-list").focus()
+        else:
+            self.query_one(MentionList).focus()
+
+    def action_close(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one("#entities-list").focus()
+            return
+        self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Typing a name: letters and digits are the name's, not keys.
+        if isinstance(self.focused, Input) and action not in ("close", "switch"):
+            return False
+        return True
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
