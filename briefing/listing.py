@@ -95,11 +95,13 @@ def page(
     hint = "" if name == "all" else " Press 1 to list all."
     if hits is None:
         shown = [e for e in library if passes(e)] if passes else list(library)
-        shown, note, hidden_hint = _hide(shown, hidden, show_hidden, separator)
+        shown, note, hidden_hint = _hide(shown, hidden, show_hidden)
         if listing.order != "date":
             shown.sort(key=ORDERS[listing.order])
-        count = f"{len(shown)} of {len(library)}" if passes or len(shown) != len(library) else f"{len(library)}"
-        title = f"{'Articles' if name == 'all' else name.capitalize()} ({count}){note}"
+        # Hidden articles alone: "Articles (3, 2 hidden)" says all of it in a narrow pane.
+        count = f"{len(shown)} of {len(library)}" if passes or (len(shown) != len(library) and not note) \
+            else f"{len(shown)}"
+        title = f"{'Articles' if name == 'all' else name.capitalize()} ({count}{note})"
         empty = f"No briefings in {folder}" if name == "all" else f"No {name} articles."
         return Page(shown, title + _order_note(listing.order, LIST_ORDERS, separator), empty + hint + hidden_hint)
     if by_rel is None:
@@ -107,14 +109,14 @@ def page(
     pairs = [(by_rel[h.path], h) for h in hits if h.path in by_rel]
     if passes:
         pairs = [(e, h) for e, h in pairs if passes(e)]
-    kept, note, hidden_hint = _hide([e for e, _ in pairs], hidden, show_hidden, separator)
+    kept, note, hidden_hint = _hide([e for e, _ in pairs], hidden, show_hidden)
     if len(kept) != len(pairs):
         kept_rels = {e.rel for e in kept}
         pairs = [(e, h) for e, h in pairs if e.rel in kept_rels]
     if listing.result_order != "relevance":
         order = ORDERS[listing.result_order]
         pairs.sort(key=lambda pair: order(pair[0]))
-    title = f"{'Results' if name == 'all' else name.capitalize() + ' results'} ({len(pairs)} of {len(library)}){note}"
+    title = f"{'Results' if name == 'all' else name.capitalize() + ' results'} ({len(pairs)} of {len(library)}{note})"
     return Page(
         [e for e, _ in pairs],
         title + _order_note(listing.result_order, RESULT_ORDERS, separator),
@@ -123,9 +125,8 @@ def page(
     )
 
 
-def _hide(entries: list[Entry], hidden: Collection[str], show_hidden: bool, separator: str
-          ) -> tuple[list[Entry], str, str]:
-    """*entries* less the hidden ones (unless shown), the title's note and the empty list's hint."""
+def _hide(entries: list[Entry], hidden: Collection[str], show_hidden: bool) -> tuple[list[Entry], str, str]:
+    """*entries* less the hidden ones (unless shown), the count's note and the empty list's hint."""
     if not hidden:
         return entries, "", ""
     kept = [e for e in entries if e.rel not in hidden]
@@ -133,8 +134,8 @@ def _hide(entries: list[Entry], hidden: Collection[str], show_hidden: bool, sepa
     if not count:
         return entries, "", ""
     if show_hidden:
-        return entries, f"{separator}{count} hidden shown", ""
-    return kept, f"{separator}{count} hidden", f" {count} hidden by the hide rules: press H to show them."
+        return entries, f", {count} hidden shown", ""
+    return kept, f", {count} hidden", f" {count} hidden by the hide rules: press H to show them."
 
 
 class Problems:

@@ -27,7 +27,7 @@ READER = [
             tooltip="Mark every listed article read (asks first above 20); ctrl+z undoes it"),
     Binding("ctrl+z", "undo", "Undo the last batch", show=False, key_display="^z", id="undo"),
     Binding("w", "save_search", "Save search", show=False, id="watch.save"),
-    Binding("W", "watches", "Saved searches", id="watches",
+    Binding("W", "watches", "Saved searches", show=False, id="watches",
             tooltip="The saved searches with their unread counts, in the list's place (W again: back)"),
     Binding("H", "toggle_hidden", "Show hidden", show=False, id="hidden"),
     Binding("E", "entities", "People, places, organisations", show=False, id="entities"),

@@ -57,7 +57,7 @@ class EntitiesScreen(ModalScreen[Pick | None]):
         Binding("o", "sort", "Order", id="entities.order", tooltip="By how many articles name it, or how recently"),
         Binding("a", "this_article", "This article", show=False, id="entities.article"),
         Binding("slash", "find", "Find a name", key_display="/", id="entities.find"),
-        Binding("tab", "switch", "Other pane", show=False, id="entities.switch"),
+        Binding("tab", "switch", "Other pane", id="entities.switch"),
     ]
 
     def __init__(self, index_dir: Path, library: Mapping[str, Entry], look: Look,
@@ -155,6 +155,7 @@ class EntitiesScreen(ModalScreen[Pick | None]):
         listing = self.query_one("#entities-list", OptionList)
         listing.set_options(options or [Option(Text(self._nothing()), disabled=True)])
         listing.border_title = self._title()
+        listing.border_subtitle = "1-4 kind  a this article"
         if entities:
             listing.highlighted = 0
         else:
@@ -168,10 +169,14 @@ class EntitiesScreen(ModalScreen[Pick | None]):
         return "No people, places or organisations" + (f" named '{self.typed}'." if self.typed else " yet.")
 
     def _option_text(self, entity: Entity) -> Text:
-        count = f"{entity.articles}"
+        """Two lines: the name, then its kind, how many articles name it and the latest date."""
+        look = self.look
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(entity.name)
-        text.append(f"  {entity.kind[:3]} {count}", style="dim")
+        text.append(entity.name + "\n")
+        articles = f"{entity.articles} article{'s' if entity.articles != 1 else ''}"
+        latest = look.date(_date(entity.last)) if entity.last else ""
+        text.append("  " + look.glyphs.separator.join(p for p in (entity.kind, articles, latest) if p).strip(),
+                    style="dim")
         return text
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

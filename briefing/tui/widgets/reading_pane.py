@@ -157,10 +157,13 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
         found = link(article.url)
         if found is None:
             return None
+        # One line: a long address is cut with an ellipsis (L copies it whole).
         if found.refused:
-            return Text(f"Link (never opened: {found.refused}): {found.shown}")
+            return Text(f"Link (never opened): {found.shown}", no_wrap=True, overflow="ellipsis")
         style = Style(link=found.target) if hyperlinks_supported() else None
-        return Text.assemble("Link: ", (found.shown, style) if style else found.shown, "  (L copies, O opens)")
+        line = Text("Link: ", no_wrap=True, overflow="ellipsis")
+        line.append(found.shown, style)
+        return line
 
     def details(self, article: Article) -> str:
         parts = [article.source, self.look.date(article.date), article.path.name]
