@@ -81,10 +81,26 @@ def subparsers(parser: argparse.ArgumentParser, words: str = ""):
                 yield from subparsers(sub, f"{words} {name}".strip())
 
 
+def _helps(parser: argparse.ArgumentParser) -> dict[int, str]:
+    """Each sub-command's one-line help (as ``briefing -h`` lists it), by its parser."""
+    helps = {}
+    for _, sub in subparsers(parser):
+        for action in sub._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for pseudo in action._choices_actions:
+                    helps[id(action.choices[pseudo.dest])] = pseudo.help or ""
+    return helps
+
+
 def finish(parser: argparse.ArgumentParser) -> None:
-    """No abbreviated options anywhere; examples (and, at the top, the exit statuses) under every --help."""
+    """No abbreviated options anywhere; a description (its help line at least), examples and, at the top,
+    the exit statuses under every --help."""
+    helps = _helps(parser)
     for words, sub in subparsers(parser):
         sub.allow_abbrev = False
+        if not sub.description and helps.get(id(sub)):
+            help_line = helps[id(sub)]
+            sub.description = help_line[0].upper() + help_line[1:] + "."
         lines = []
         if sub.epilog:
             lines += [sub.epilog, ""]

@@ -15,12 +15,13 @@ import fcntl
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing.entities.extract import Mention, mentions
 from briefing.entities.store import Writer, connect
+from briefing.model import Entry
 
 # Below this many files to read, worker processes cost more than they save.
 PARALLEL_FROM = 200
@@ -45,14 +46,19 @@ Job = tuple[str, str, str, str]  # path, rel, digest, date
 
 
 def sync(index_dir: Path, content: Path, progress: Callable[[int, int], None] | None = None,
-         workers: int | None = None) -> SyncReport:
-    """Find the names of the catalogue's new and changed articles; forget those of removed ones."""
+         workers: int | None = None, entries: Sequence[Entry] | None = None) -> SyncReport:
+    """Find the names of the catalogue's new and changed articles; forget those of removed ones.
+
+    *entries* stands in for the catalogue (the benchmark's archive has no index).
+    """
     from briefing.search.catalogue import read_catalogue
 
     report = SyncReport()
-    snapshot = read_catalogue(index_dir, content)
-    if snapshot is None:
-        return report
+    if entries is None:
+        snapshot = read_catalogue(index_dir, content)
+        if snapshot is None:
+            return report
+        entries = snapshot.entries
     with _locked(index_dir) as held:
         if not held:
             report.busy = True
@@ -61,9 +67,9 @@ def sync(index_dir: Path, content: Path, progress: Callable[[int, int], None] | 
         try:
             writer = Writer(con)
             known = writer.known()
-            listed = {e.rel: e for e in snapshot.entries}
+            listed = {e.rel: e for e in entries}
             jobs: list[Job] = [(str(e.path), e.rel, e.digest, e.date.isoformat() if e.date else "")
-                               for e in snapshot.entries if known.get(e.rel) != e.digest]
+                               for e in entries if known.get(e.rel) != e.digest]
             gone = [rel for rel in known if rel not in listed]
             con.execute("BEGIN")
             for rel in gone:

@@ -20,15 +20,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.screen import Screen
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from briefing.entities.store import PAGE, Cursor, Entity, Reader, StoreError
 from briefing.entities.view import stories_of
 from briefing.model import Anchor, Entry
 from briefing.tui.look import Look, stylesheet_beside
+from briefing.tui.widgets.entity_list import EntityChosen, EntityHighlighted, EntityList
 from briefing.tui.widgets.key_hints import KeyHints
 from briefing.tui.widgets.mention_list import MentionChosen, MentionList, MoreWanted
 
@@ -45,7 +45,43 @@ class Pick:
     sentence: str
 
 
-class EntitiesScreen(ModalScreen[Pick | None]):
+# The entities listed, and the first one with its first page of articles (or None).
+Listed = tuple[list[Entity], tuple[Entity, list, Cursor] | None]
+
+
+def listing(reader: Reader, kind: str | None, sort: str, typed: str, article: str | None,
+            wanted: str | None) -> Listed:
+    """The entities the view lists (an article's own, or the archive's), *wanted* first, and the first's page."""
+    first_wanted = None
+    if wanted:
+        found = reader.find(wanted)
+        first_wanted = found[0] if found else None
+    if article:
+        entities = [e for e in reader.of_article(article) if kind in (None, e.kind)]
+        if typed:
+            entities = [e for e in entities if typed.casefold() in e.name.casefold()]
+        if sort == "recency":
+            entities.sort(key=lambda e: e.last, reverse=True)
+    else:
+        entities = reader.entities(kind, sort, typed, limit=LISTED)
+    if first_wanted is not None:
+        entities = [first_wanted, *(e for e in entities if e.id != first_wanted.id)]
+    if not entities:
+        return entities, None
+    detail = reader.entity(entities[0].id) or entities[0]
+    return entities, (detail, *reader.page(detail.id))
+
+
+def preload(index_dir: Path, name: str | None, article: str | None) -> Listed | str:
+    """What the view first shows, read before it is pushed (off the screen's thread); or why it cannot be."""
+    try:
+        with Reader(index_dir) as reader:
+            return listing(reader, None, "frequency", "", article if name is None else None, name)
+    except StoreError as exc:
+        return str(exc)
+
+
+class EntitiesScreen(Screen[Pick | None]):
     DEFAULT_CSS = stylesheet_beside(__file__)
     SCOPED_CSS = False
     BINDINGS = [
@@ -61,8 +97,9 @@ class EntitiesScreen(ModalScreen[Pick | None]):
     ]
 
     def __init__(self, index_dir: Path, library: Mapping[str, Entry], look: Look,
-                 name: str | None = None, article: str | None = None) -> None:
+                 name: str | None = None, article: str | None = None, preloaded: Listed | None = None) -> None:
         super().__init__()
+        self.preloaded = preloaded
         self.index_dir = index_dir
         self.library = library
         self.look = look
@@ -83,7 +120,7 @@ class EntitiesScreen(ModalScreen[Pick | None]):
         with Horizontal(id="entities-body"):
             with Vertical(id="entities-side"):
                 yield Input(placeholder="Find a name", id="entities-find")
-                yield OptionList(id="entities-list")
+                yield EntityList(self.look, id="entities-list")
             with Vertical(id="entity-detail"):
                 yield Static(id="entity-head")
                 yield MentionList(self.look, id="entity-mentions")
@@ -91,8 +128,12 @@ class EntitiesScreen(ModalScreen[Pick | None]):
 
     def on_mount(self) -> None:
         self.query_one("#entity-detail").border_title = "Articles naming it"
-        self.query_one("#entities-list").focus()
-        self.load_list()
+        self.query_one(EntityList).focus()
+        if self.preloaded is not None:
+            # Read before the view was pushed (see open_view): drawn in its first frame.
+            self._show_list(*self.preloaded)
+        else:
+            self.load_list()
 
     def on_unmount(self) -> None:
         with self._lock:
@@ -119,74 +160,48 @@ class EntitiesScreen(ModalScreen[Pick | None]):
 
     @work(thread=True, exclusive=True, group="entity-list")
     def load_list(self) -> None:
+        """The entities, and the first one's articles with them: the view changes in one step."""
         try:
-            def listing(reader: Reader) -> tuple[list[Entity], Entity | None]:
-                wanted = None
-                if self.wanted_name:
-                    found = reader.find(self.wanted_name)
-                    wanted = found[0] if found else None
-                if self.of_article and self.article:
-                    entities = [e for e in reader.of_article(self.article) if self.kind in (None, e.kind)]
-                    if self.typed:
-                        entities = [e for e in entities if self.typed.casefold() in e.name.casefold()]
-                    if self.sort == "recency":
-                        entities.sort(key=lambda e: e.last, reverse=True)
-                else:
-                    entities = reader.entities(self.kind, self.sort, self.typed, limit=LISTED)
-                return entities, wanted
-
-            entities, wanted = self._read(listing)
+            listed = self._read(lambda reader: listing(reader, self.kind, self.sort, self.typed,
+                                                       self.article if self.of_article else None, self.wanted_name))
         except StoreError as exc:
             self.app.call_from_thread(self._show_problem, str(exc))
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_list, entities, wanted)
+            self.app.call_from_thread(self._show_list, *listed)
 
     def _show_problem(self, problem: str) -> None:
-        self.query_one("#entities-list", OptionList).border_title = "People, places, organisations"
-        self.query_one("#entity-head", Static).update(Text(problem))
+        listing = self.query_one(EntityList)
+        listing.border_title = "People, places, organisations"
+        listing.set_entities([], problem, quietly=True)
 
-    def _show_list(self, entities: list[Entity], wanted: Entity | None) -> None:
-        if wanted is not None:
-            entities = [wanted, *(e for e in entities if e.id != wanted.id)]
-            self.wanted_name = None
+    def _show_list(self, entities: list[Entity], first) -> None:
+        self.wanted_name = None
         self.entities = entities
-        options = [Option(self._option_text(e), id=str(e.id)) for e in entities]
-        listing = self.query_one("#entities-list", OptionList)
-        listing.set_options(options or [Option(Text(self._nothing()), disabled=True)])
+        listing = self.query_one(EntityList)
+        listing.set_entities(entities, self._nothing(), quietly=True)
         listing.border_title = self._title()
         listing.border_subtitle = "1-4 kind  a this article"
-        if entities:
-            listing.highlighted = 0
-        else:
+        if first is None:
             self.current = None
             self.query_one("#entity-head", Static).update(Text(""))
             self.query_one(MentionList).set_rows([], self.library, False)
+            return
+        self._show_entity(*first)
+        self.load_stories(first[0])
 
     def _nothing(self) -> str:
         if self.of_article:
             return "This article names no one the fact finder knows (a: all the archive's)."
         return "No people, places or organisations" + (f" named '{self.typed}'." if self.typed else " yet.")
 
-    def _option_text(self, entity: Entity) -> Text:
-        """Two lines: the name, then its kind, how many articles name it and the latest date."""
-        look = self.look
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(entity.name + "\n")
-        articles = f"{entity.articles} article{'s' if entity.articles != 1 else ''}"
-        latest = look.date(_date(entity.last)) if entity.last else ""
-        text.append("  " + look.glyphs.separator.join(p for p in (entity.kind, articles, latest) if p).strip(),
-                    style="dim")
-        return text
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    def on_entity_highlighted(self, event: EntityHighlighted) -> None:
         event.stop()
-        entity = next((e for e in self.entities if str(e.id) == event.option.id), None)
-        if entity is not None and entity != self.current:
-            self.current = entity
-            self.load_entity(entity)
+        if self.current is None or event.entity.id != self.current.id:
+            self.current = event.entity
+            self.load_entity(event.entity)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_entity_chosen(self, event: EntityChosen) -> None:
         event.stop()
         self.query_one(MentionList).focus()
 
@@ -199,15 +214,19 @@ class EntitiesScreen(ModalScreen[Pick | None]):
         except StoreError as exc:
             self.app.call_from_thread(self._show_problem, str(exc))
             return
-        if get_current_worker().is_cancelled:
-            return
-        self.app.call_from_thread(self._show_entity, detail or entity, rows, cursor)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_entity, detail or entity, rows, cursor)
+            self.app.call_from_thread(self.load_stories, detail or entity)
+
+    @work(thread=True, exclusive=True, group="entity-stories")
+    def load_stories(self, entity: Entity) -> None:
+        """The stories it appears in: every article naming it is looked at, after the view has opened."""
         try:
-            stories = self._read(lambda r: stories_of(r, detail or entity, list(self.library.values()), self.library))
+            stories = self._read(lambda r: stories_of(r, entity, self.library.values(), self.library))
         except StoreError:
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_stories, detail or entity, stories)
+            self.app.call_from_thread(self._show_stories, entity, stories)
 
     def _head(self, entity: Entity, stories: Sequence | None = None) -> Text:
         look = self.look
@@ -279,7 +298,9 @@ class EntitiesScreen(ModalScreen[Pick | None]):
         self.load_list()
 
     def action_find(self) -> None:
-        self.query_one("#entities-find", Input).focus()
+        find = self.query_one("#entities-find", Input)
+        find.add_class("-active")
+        find.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -298,6 +319,9 @@ class EntitiesScreen(ModalScreen[Pick | None]):
 
     def action_close(self) -> None:
         if isinstance(self.focused, Input):
+            find = self.query_one("#entities-find", Input)
+            if not find.value:
+                find.remove_class("-active")
             self.query_one("#entities-list").focus()
             return
         self.dismiss(None)

@@ -14,15 +14,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, TextArea
 from textual.worker import get_current_worker
 
 from briefing.listing import Listing, Problems, page
-from briefing.model import Anchor, Entry
+from briefing.model import Entry
 from briefing.review import Outcome
 from briefing.search.catalogue import Snapshot
 from briefing.search.engine import Results
-from briefing.search.highlight import term_spans
 from briefing.stories.story import Story, additions, arrival_order, related, stories_of
 from briefing.tui import bindings
 from briefing.tui import messages as m
@@ -34,6 +32,7 @@ from briefing.tui.screens.fetching import Fetching
 from briefing.tui.screens.linking import Linking
 from briefing.tui.screens.reader_entities import EntityBrowsing
 from briefing.tui.screens.reviewing import Reviewing
+from briefing.tui.screens.searching import Searching
 from briefing.tui.screens.stories import StoriesScreen
 from briefing.tui.screens.watching import Watching
 from briefing.tui.services import Pace, Services
@@ -45,7 +44,8 @@ from briefing.tui.widgets.search_bar import SearchBar, SearchInput
 from briefing.tui.widgets.watch_list import WatchList
 
 
-class ReaderScreen(Reviewing, Watching, Linking, Fetching, EntityBrowsing, Screen[None], inherit_bindings=False):
+class ReaderScreen(Searching, Reviewing, Watching, Linking, Fetching, EntityBrowsing, Screen[None],
+                   inherit_bindings=False):
     """Three panes side by side (fewer on a narrow terminal), a search bar and the key line."""
 
     DEFAULT_CSS = stylesheet_beside(__file__)
@@ -305,49 +305,6 @@ class ReaderScreen(Reviewing, Watching, Linking, Fetching, EntityBrowsing, Scree
         """The stories of the whole folder, with a story's figures side by side."""
         screen = StoriesScreen(stories_of(self.library()), lambda e: self.services.articles.get(e.path)[0], self.look)
         self.app.push_screen(screen, lambda entry: self.jump_to(entry) if entry is not None else None)
-
-    # Searching
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # In the search box (or a note's) "/" is just a character.
-        return not (action == "search" and isinstance(self.focused, (Input, TextArea)))
-
-    def action_search(self) -> None:
-        # Focus now, not after the next refresh as focus() does: keys typed
-        # straight after "/" are already queued and must reach the box.
-        self.set_focus(self.query_one(SearchBar).open())
-
-    def on_search_cleared(self, _: m.SearchCleared) -> None:
-        self.clear_search()
-
-    def clear_search(self) -> None:
-        """The whole list back, no hits marked, the focus on the list."""
-        self.results = None
-        self.listed_watch = None
-        self.query_one(SearchBar).close()
-        self.refresh_list()
-        self.mark_hits()
-        self.query_one(ArticleList).focus()
-
-    def action_search_done(self) -> None:
-        self.set_focus(self.query_one(ArticleList))
-
-    def on_search_done(self, message: m.SearchDone) -> None:
-        self.results = message.results
-        self.refresh_list()
-        self.mark_hits()
-
-    def mark_hits(self) -> None:
-        reader = self.query_one(ReadingPane)
-        if reader.article is None:
-            return
-        terms = self.results.query.terms if self.results else set()
-        reader.set_hits([Anchor(n, start, end) for n, paragraph in enumerate(reader.article.paragraphs)
-                         for start, end in term_spans(paragraph.text, terms)])
-
-    def action_hit(self, step: int) -> None:
-        if not self.query_one(ReadingPane).next_hit(step):
-            self.notify("No search hits in this article.", timeout=2)
 
     def on_sentence_wanted(self, message: m.SentenceWanted) -> None:
         self.query_one(ReadingPane).highlight(message.anchor)

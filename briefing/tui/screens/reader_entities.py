@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from briefing.model import Anchor, Article
 from briefing.tui import messages as m
-from briefing.tui.screens.entities import EntitiesScreen, Pick
+from briefing.tui.screens.entities import EntitiesScreen, Pick, preload
 from briefing.tui.widgets.key_points import KeyPointsPanel
 from briefing.tui.widgets.reading_pane import ReadingPane
 
@@ -33,8 +33,21 @@ class EntityBrowsing(_Base):
         if name is None and self.focused is panel:
             name = panel.highlighted_name()
         article = self.shown.rel if self.shown is not None and self.shown.article is not None else None
-        screen = EntitiesScreen(self.services.indexing.index.dir, self._by_rel, self.look, name=name, article=article)
-        self.app.push_screen(screen, lambda pick: self.open_at(pick) if pick is not None else None)
+        index_dir = self.services.indexing.index.dir
+
+        def read_then_show() -> None:
+            # Read first, then push: the view is drawn once, with its names and articles.
+            first = preload(index_dir, name, article)
+            self.app.call_from_thread(show, first)
+
+        def show(first) -> None:
+            screen = EntitiesScreen(index_dir, self._by_rel, self.look, name=name, article=article,
+                                    preloaded=first if not isinstance(first, str) else None)
+            self.app.push_screen(screen, lambda pick: self.open_at(pick) if pick is not None else None)
+            if isinstance(first, str):
+                self.notify(first, timeout=5, markup=False)
+
+        self.run_worker(read_then_show, thread=True, exclusive=True, group="entities")
 
     def open_at(self, pick: Pick) -> None:
         """Open *pick*'s article and show the sentence naming the entity."""
