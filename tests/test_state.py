@@ -145,7 +145,7 @@ def test_readers_started_together_on_a_new_state_file_all_open_it(folder, tmp_pa
 
 def test_an_unusable_state_file_is_a_clear_error(tmp_path):
     (tmp_path / "state.sqlite").mkdir()  # a folder where the file should be
-    with pytest.raises(StateError, match="cannot open the state file"):
+    with pytest.raises(StateError, match="the state file .*state.sqlite: it is not a regular file"):
         StateStore(tmp_path / "state.sqlite")
 
 
