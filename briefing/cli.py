@@ -9,6 +9,7 @@ from pathlib import Path
 
 from briefing import __version__
 from briefing.model import Article, UnreadableFile
+from briefing.sanitize import clean_line
 
 DEFAULT_CONTENT = Path("content")
 
@@ -35,7 +36,7 @@ def settings_of(args: argparse.Namespace):
     }
     settings = config.load(overrides)
     for problem in settings.problems:
-        print(f"briefing: {problem}", file=sys.stderr)
+        print(f"briefing: {clean_line(problem)}", file=sys.stderr)
     return settings
 
 
@@ -290,16 +291,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_state_export(args: argparse.Namespace) -> int:
-    import yaml
-
     from briefing.state import StateError, StateStore
+    from briefing.state.transfer import dump_export
 
     content = _content_dir(args)
     try:
         data = StateStore().folder(content).export()
     except StateError as exc:
         raise CommandError(str(exc), code=74) from None
-    yaml.safe_dump(data, sys.stdout, sort_keys=False, allow_unicode=True)
+    dump_export(data, sys.stdout)
     return 0
 
 
@@ -307,6 +307,7 @@ def cmd_state_import(args: argparse.Namespace) -> int:
     import yaml
 
     from briefing.state import StateError, StateStore
+    from briefing.state.transfer import read_export
 
     content = _content_dir(args)
     try:
@@ -314,7 +315,7 @@ def cmd_state_import(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise CommandError(f"cannot read {args.file}: {getattr(exc, 'strerror', None) or exc}", code=1) from None
     try:
-        data = yaml.safe_load(text)
+        data = read_export(text)
     except yaml.YAMLError as exc:
         raise CommandError(f"{args.file} is not valid YAML: {' '.join(str(exc).split())}", code=1) from None
     try:
@@ -528,14 +529,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from briefing.private import UnsafeFolder, restrict_umask
+    from briefing.state import StateError
+
+    restrict_umask()  # what Briefing writes (index, state, digests) is the user's alone
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         args.settings = settings_of(args)
         return args.handler(args)
     except CommandError as exc:
-        print(f"briefing: {exc}", file=sys.stderr)
+        print(f"briefing: {clean_line(str(exc))}", file=sys.stderr)
         return exc.code
+    except (StateError, UnsafeFolder) as exc:
+        print(f"briefing: {clean_line(str(exc))}", file=sys.stderr)
+        return 74
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
