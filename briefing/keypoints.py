@@ -18,6 +18,9 @@ from briefing.sentences import sentence_spans
 from briefing.words import content_words
 
 MAX_POINTS = 3
+# Key points and facts come from this much of the body at most (a long report
+# is 50,000 characters): the rest of a larger article is shown, not analysed.
+MAX_ANALYSED_CHARS = 100_000
 # Only this many sentences from the top are ranked for key points.
 MAX_RANKED = 300
 DAMPING = 0.3
@@ -57,12 +60,21 @@ class Sentence:
 
 
 def body_sentences(article: Article) -> list[Sentence]:
-    """The sentences of the body's text, quote and list paragraphs, in reading order."""
+    """The sentences of the body's text, quote and list paragraphs, in reading order.
+
+    Only the first MAX_ANALYSED_CHARS of the body: key points and facts are
+    worked out from them, so that one article's cost is bounded whatever its
+    size (the rest is shown as plain text).
+    """
     out: list[Sentence] = []
+    budget = MAX_ANALYSED_CHARS
     for index, paragraph in enumerate(article.paragraphs):
         if paragraph.kind == "heading":
             continue
-        for start, end in sentence_spans(paragraph.text):
+        if budget <= 0:
+            break
+        budget -= len(paragraph.text)
+        for start, end in sentence_spans(paragraph.text[: budget + len(paragraph.text)]):
             text = paragraph.text[start:end]
             out.append(Sentence(index, start, end, text, frozenset(content_words(text))))
     return out
