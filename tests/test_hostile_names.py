@@ -17,14 +17,7 @@ from pathlib import Path
 
 import pytest
 
-# What must never reach a terminal: C0 controls but the line break, DEL, C1
-# controls, every format character (bidi marks, overrides and isolates, the
-# Arabic letter mark, zero-width characters, tag characters), fillers, and
-# lone surrogates.
-FORBIDDEN = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\U000e0000-\U000e007f\U000e0100-\U000e01ef\ud800-\udfff]"
-)
+from hostile import FORBIDDEN
 
 TRICKS = {
     "OSC title": "\x1b]0;owned\x07",
