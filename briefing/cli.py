@@ -430,7 +430,8 @@ def build_parser() -> argparse.ArgumentParser:
     parse = commands.add_parser(
         "parse",
         help="show how a briefing file is read",
-        description="Parse one briefing file (.txt or .md) and print its parts.",
+        description="Parse one briefing file (.txt, .md, a saved .html page, an .eml message or a Maildir "
+                    "message) and print its parts.",
     )
     parse.add_argument("path", metavar="PATH", help="the file to parse")
     parse.add_argument("--json", action="store_true", help="print one JSON object")
@@ -525,6 +526,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     themes = commands.add_parser("themes", help="list the themes", description="List the usable themes; report broken ones.")
     themes.set_defaults(handler=cmd_themes)
+
+    from briefing.feeds.commands import register as register_feeds
+
+    register_feeds(commands, content_options)
     return parser
 
 

@@ -79,6 +79,15 @@ def _date_format(value: Any) -> str:
     return value
 
 
+def _minutes(value: Any) -> int:
+    """Minutes between background fetches: 0 is never; otherwise at least 5, to stay polite."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not (value == 0 or 5 <= value <= 24 * 60):
+        raise ConfigError("wants minutes between fetches: 0 (never) or 5 to 1440")
+    return value
+
+
 def _widths(value: Any) -> dict[str, int]:
     if not isinstance(value, dict):
         raise ConfigError("wants a mapping such as {articles: 36, keypoints: 30}")
@@ -133,6 +142,8 @@ SETTINGS = {
         Setting("mouse", _bool, True, "let the terminal send mouse events", "BRIEFING_MOUSE"),
         Setting("date_format", _date_format, "%Y-%m-%d", "how dates are shown (strftime)", "BRIEFING_DATE_FORMAT"),
         Setting("widths", _widths, {}, "side pane widths in columns: articles, keypoints"),
+        Setting("fetch_interval", _minutes, 0, "minutes between feed fetches while the reader runs (0: never)",
+                "BRIEFING_FETCH_INTERVAL"),
         Setting("keys", _keys, {}, "key bindings by action id (see the help screen, ?)"),
     ]
 }

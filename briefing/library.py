@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from briefing.decode import not_regular
+from briefing.formats import is_maildir_message
 from briefing.parse import SUFFIXES
 from briefing.sanitize import escape_name, unescape_name
 
@@ -76,7 +77,7 @@ def find_files(root: Path, follow_links: bool = False) -> tuple[list[Path], list
                     subfolders.append(item.path)
                 continue
             path = Path(item.path)
-            if path.suffix.lower() not in SUFFIXES:
+            if path.suffix.lower() not in SUFFIXES and not is_maildir_message(path):
                 continue
             problem = _check_file(item, path, root, root_real, follow_links)
             if problem:

@@ -82,6 +82,17 @@ class Fact:
         return data
 
 
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """Text of the source left out of the body, and why: nothing disappears silently."""
+
+    text: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"text": self.text, "reason": self.reason}
+
+
 def byline(source: str | None, date: dt.date | None) -> list[str]:
     """Source and ISO date, where known."""
     return [p for p in (source, date.isoformat() if date else None) if p]
@@ -107,6 +118,10 @@ class Article:
     truncated: bool = False
     title_derived: bool = False
     warnings: list[str] = field(default_factory=list)
+    # From a web page's or a message's metadata, where it gives them.
+    author: str | None = None
+    description: str | None = None
+    dropped: list[Dropped] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # Whatever made the article (a parser, a feed), its fields are safe to show.
@@ -141,6 +156,9 @@ class Article:
             "paragraphs": [p.to_json() for p in self.paragraphs],
             "truncated": self.truncated,
             "warnings": list(self.warnings),
+            "author": self.author,
+            "description": self.description,
+            "dropped": [d.to_json() for d in self.dropped],
         }
 
 

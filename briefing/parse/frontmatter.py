@@ -36,6 +36,8 @@ class FrontMatter:
     date: dt.date | None = None
     source: str | None = None
     url: str | None = None
+    author: str | None = None
+    description: str | None = None
     tags: list[str] = field(default_factory=list)
     key_points: list[str] = field(default_factory=list)
 
@@ -146,6 +148,8 @@ def _fields(data: dict[Any, Any], name: str, warnings: list[str]) -> FrontMatter
     fm.title = _scalar_text(data.get("title"), "title", name, warnings)
     fm.source = _scalar_text(data.get("source"), "source", name, warnings)
     fm.url = _scalar_text(data.get("url"), "url", name, warnings)
+    fm.author = _scalar_text(data.get("author"), "author", name, warnings)
+    fm.description = _scalar_text(data.get("description"), "description", name, warnings)
     raw_date = data.get("date")
     if raw_date is not None:
         fm.date = parse_date(raw_date)

@@ -94,6 +94,8 @@ def parse_markdown(text: str, path: Path, warnings: list[str]) -> Article:
         date=fm.date,
         source=fm.source,
         url=fm.url,
+        author=fm.author,
+        description=fm.description,
         tags=fm.tags,
         truncated=is_truncated(paragraphs),
         warnings=warnings,

@@ -31,11 +31,11 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import LockError
 
-from briefing.decode import MAX_BYTES, decode_bytes, read_file_bytes, too_large
+from briefing.decode import MAX_BYTES, read_file_bytes, too_large
 from briefing.library import find_files, rel_of
 from briefing.private import open_private, private_dir
 from briefing.model import Article, UnreadableFile
-from briefing.parse import parse_text
+from briefing.parse import parse_bytes
 from briefing.search.catalogue import FILE_NAME as CATALOGUE_FILE
 from briefing.search.catalogue import CatalogueWriter, Known, Snapshot, read_catalogue
 from briefing.stories.grouping import signature
@@ -447,9 +447,8 @@ def _read_one(job: tuple[str, str, int, str | None]) -> tuple:
     if known_digest == digest:
         return ("same", digest)
     try:
-        text, warnings = decode_bytes(data, rel)
         # The index needs the text and the given key points, not the extracted ones or facts.
-        article = parse_text(text, path, warnings, extras=False)
+        article = parse_bytes(data, path, extras=False, name=rel)
     except UnreadableFile as exc:
         return ("skip", str(exc))
     return ("article", article, digest, signature(article))
