@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from briefing.sanitize import clean_field, clean_line, shown_path
+from briefing.sanitize import clean_field, clean_line, clean_text, shown_path
 
 ParagraphKind = Literal["heading", "text", "quote", "list"]
 KeyPointOrigin = Literal["given", "extracted"]
@@ -130,6 +130,9 @@ class Article:
         self.url = clean_line(self.url) if self.url else self.url
         self.tags = [clean_line(t) for t in self.tags]
         self.warnings[:] = [clean_line(w) for w in self.warnings]
+        self.author = clean_field(self.author) if self.author else self.author
+        self.description = clean_line(self.description) if self.description else self.description
+        self.dropped = [Dropped(clean_text(d.text), clean_line(d.reason)) for d in self.dropped]
 
     @property
     def headings(self) -> list[str]:
