@@ -54,6 +54,8 @@ def _print_article(article: Article) -> None:
     print(article.title + (" (title derived from the text)" if article.title_derived else ""))
     if article.byline:
         print(" | ".join(article.byline))
+    if article.dateline:
+        print(f"Dateline: {article.dateline.text}")
     if article.key_points:
         print("\nKey points:")
         for point in article.key_points:
@@ -64,6 +66,11 @@ def _print_article(article: Article) -> None:
         print(prefix + paragraph.text + "\n")
     if article.truncated:
         print("[the text ends mid-sentence: truncated]")
+    if article.dropped:
+        count = len(article.dropped)
+        print(f"\nLeft out ({count} line{'s' if count > 1 else ''}):")
+        for dropped in article.dropped:
+            print(f"  line {dropped.line} ({dropped.reason}): {dropped.text}")
 
 
 def cmd_parse(args: argparse.Namespace) -> int:

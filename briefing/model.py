@@ -84,13 +84,46 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class Dropped:
-    """Text of the source left out of the body, and why: nothing disappears silently."""
+    """Text of the source left out of the article (a share bar, a sign-off, a tracking pixel), and why.
+
+    The file is never changed; ``briefing parse --json`` lists these so that
+    nothing leaves the article unseen. *line* is where it stands in the file
+    (1-based, as an editor numbers lines), where the file has lines of its own.
+    """
 
     text: str
     reason: str
+    line: int | None = None
 
-    def to_json(self) -> dict[str, str]:
-        return {"text": self.text, "reason": self.reason}
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"text": self.text, "reason": self.reason}
+        if self.line is not None:
+            data["line"] = self.line
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """Where (and when, and by whom) a story was filed: "WASHINGTON, March 2 -", "LONDON (Reuters) -".
+
+    It stays in the first paragraph's text, as written; *anchor* covers it
+    there (its dash included), and the first sentence starts after it.
+    """
+
+    text: str
+    place: str | None
+    date: str | None
+    agency: str | None
+    anchor: Anchor
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "place": self.place,
+            "date": self.date,
+            "agency": self.agency,
+            "anchor": self.anchor.to_json(),
+        }
 
 
 def byline(source: str | None, date: dt.date | None) -> list[str]:
@@ -121,6 +154,7 @@ class Article:
     # From a web page's or a message's metadata, where it gives them.
     author: str | None = None
     description: str | None = None
+    dateline: Dateline | None = None
     dropped: list[Dropped] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -161,6 +195,7 @@ class Article:
             "warnings": list(self.warnings),
             "author": self.author,
             "description": self.description,
+            "dateline": self.dateline.to_json() if self.dateline else None,
             "dropped": [d.to_json() for d in self.dropped],
         }
 

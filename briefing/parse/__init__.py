@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from briefing import formats
@@ -31,6 +32,9 @@ def parse_text(
     warnings = list(warnings or [])
     if markdown or path.suffix.lower() in MARKDOWN_SUFFIXES:
         article = parse_markdown(text, path, warnings)
+        if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+            # Markdown written from a page or a message: its line numbers are not the file's.
+            article.dropped = [replace(d, line=None) for d in article.dropped]
     else:
         article = parse_plain_text(text, path, warnings)
     if extras:
