@@ -166,7 +166,7 @@ class Article:
         self.warnings[:] = [clean_line(w) for w in self.warnings]
         self.author = clean_field(self.author) if self.author else self.author
         self.description = clean_line(self.description) if self.description else self.description
-        self.dropped = [Dropped(clean_text(d.text), clean_line(d.reason)) for d in self.dropped]
+        self.dropped = [Dropped(clean_text(d.text), clean_line(d.reason), d.line) for d in self.dropped]
 
     @property
     def headings(self) -> list[str]:
