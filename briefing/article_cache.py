@@ -8,6 +8,7 @@ from pathlib import Path
 
 from briefing.model import Article, UnreadableFile
 from briefing.parse import parse_file
+from briefing.sanitize import escape_name
 
 CACHE_SIZE = 32
 
@@ -25,7 +26,7 @@ class ArticleCache:
         try:
             stat = path.stat()
         except OSError as exc:
-            return None, f"{path.name} can no longer be read ({exc.strerror})."
+            return None, f"{escape_name(path.name)} can no longer be read ({exc.strerror})."
         key = (path, stat.st_size, stat.st_mtime_ns)
         with self._lock:
             if key in self._items:

@@ -15,6 +15,8 @@ from typing import Any, Callable
 
 import yaml
 
+from briefing import safe_yaml
+
 CONFIG_ENV = "BRIEFING_CONFIG"
 FILE_NAME = "config.yaml"
 # Side panes narrower than this cannot show a title.
@@ -258,7 +260,7 @@ def read_file(path: Path, settings: Settings, required: bool) -> None:
         return
     settings.file = path
     try:
-        data = yaml.safe_load(text)
+        data = safe_yaml.load(text)
     except yaml.YAMLError as exc:
         settings.problems.append(f"{path}: not valid YAML ({' '.join(str(exc).split())}); using the defaults")
         return

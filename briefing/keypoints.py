@@ -22,6 +22,9 @@ from briefing.sentences import sentence_spans
 from briefing.words import content_words
 
 MAX_POINTS = 3
+# Key points and facts come from this much of the body at most (a long report
+# is 50,000 characters): the rest of a larger article is shown, not analysed.
+MAX_ANALYSED_CHARS = 100_000
 # Only this many sentences from the top are considered for key points.
 MAX_RANKED = 300
 MIN_WORDS = 6
@@ -60,17 +63,26 @@ class Sentence:
 
 
 def body_sentences(article: Article) -> list[Sentence]:
-    """The sentences of the body's text, quote and list paragraphs, in reading order."""
+    """The sentences of the body's text, quote and list paragraphs, in reading order.
+
+    Only the first MAX_ANALYSED_CHARS of the body: key points and facts are
+    worked out from them, so that one article's cost is bounded whatever its
+    size (the rest is shown as plain text).
+    """
     out: list[Sentence] = []
     dateline = article.dateline
+    budget = MAX_ANALYSED_CHARS
     for index, paragraph in enumerate(article.paragraphs):
         if paragraph.kind == "heading":
             continue
+        if budget <= 0:
+            break
+        budget -= len(paragraph.text)
         offset = 0
         if dateline is not None and dateline.anchor.paragraph == index:
             # The dateline is shown with the story, not read as part of its first sentence.
             offset = _after_dateline(paragraph.text, dateline.anchor.end)
-        for start, end in sentence_spans(paragraph.text[offset:]):
+        for start, end in sentence_spans(paragraph.text[offset : budget + len(paragraph.text)]):
             start, end = start + offset, end + offset
             text = paragraph.text[start:end]
             out.append(Sentence(index, start, end, text, frozenset(content_words(text))))

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from briefing.sanitize import clean_field, clean_line, clean_text, shown_path
+
 ParagraphKind = Literal["heading", "text", "quote", "list"]
 KeyPointOrigin = Literal["given", "extracted"]
 FactKind = Literal["figure", "date", "person", "place", "organisation"]
@@ -155,6 +157,17 @@ class Article:
     dateline: Dateline | None = None
     dropped: list[Dropped] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # Whatever made the article (a parser, a feed), its fields are safe to show.
+        self.title = clean_field(self.title)
+        self.source = clean_field(self.source) if self.source else self.source
+        self.url = clean_line(self.url) if self.url else self.url
+        self.tags = [clean_line(t) for t in self.tags]
+        self.warnings[:] = [clean_line(w) for w in self.warnings]
+        self.author = clean_field(self.author) if self.author else self.author
+        self.description = clean_line(self.description) if self.description else self.description
+        self.dropped = [Dropped(clean_text(d.text), clean_line(d.reason), d.line) for d in self.dropped]
+
     @property
     def headings(self) -> list[str]:
         return [p.text for p in self.paragraphs if p.kind == "heading"]
@@ -168,7 +181,7 @@ class Article:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "path": str(self.path),
+            "path": shown_path(self.path),
             "title": self.title,
             "title_derived": self.title_derived,
             "date": self.date.isoformat() if self.date else None,
@@ -201,14 +214,22 @@ class Entry:
     # The story the article was grouped into when indexed (see briefing.stories).
     story: int | None = None
 
+    def __post_init__(self) -> None:
+        # Entries are read back from the catalogue, which another version may have written.
+        object.__setattr__(self, "title", clean_field(self.title))
+        if self.source:
+            object.__setattr__(self, "source", clean_field(self.source))
+
     @property
     def byline(self) -> list[str]:
         return byline(self.source, self.date)
 
     @classmethod
     def of(cls, article: Article, root: Path, digest: str = "") -> Entry:
+        from briefing.library import rel_of
+
         return cls(
-            rel=article.path.relative_to(root).as_posix(),
+            rel=rel_of(article.path, root),
             path=article.path,
             title=article.title,
             source=article.source,

@@ -141,13 +141,18 @@ def test_a_page_that_cannot_be_read_is_tried_again_a_few_times(server, content, 
     assert "1 with the summary only" in results[0].line()
 
 
-def test_files_are_private_and_named_by_date_title_and_item(server, content, state):
+@pytest.mark.parametrize("folder_mode", [0o700, 0o2775])
+def test_files_take_the_content_folders_permissions_and_are_named_by_date_title_and_item(
+        server, content, state, folder_mode):
+    # A private folder keeps fetched articles private; a folder a team shares
+    # (group-writable, setgid) gives them to the team. Fetch state stays private.
+    os.chmod(content, folder_mode)
     run([Feed("wire", server.url("/feeds/rss20.xml"))], content, state)
     names = sorted(p.name for p in (content / "wire").iterdir())
     assert any(n.startswith("2024-12-02-central-bank-holds-rates-at-3-25-percent-") for n in names)
     for path in (content / "wire").iterdir():
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert stat.S_IMODE((content / "wire").stat().st_mode) == 0o700
+        assert stat.S_IMODE(path.stat().st_mode) == folder_mode & 0o666
+    assert stat.S_IMODE((content / "wire").stat().st_mode) == folder_mode
     assert stat.S_IMODE(state.path.stat().st_mode) == 0o600
     text = next((content / "wire").glob("*valencia*")).read_text()
     assert text.startswith("---\ntitle: Floods displace thousands in Valencia\n")

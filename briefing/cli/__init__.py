@@ -35,14 +35,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from briefing.private import UnsafeFolder, restrict_umask
+    from briefing.sanitize import clean_line
+    from briefing.state import StateError
+
+    restrict_umask()  # what Briefing writes (index, state, digests) is the user's alone
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         args.settings = settings_of(args)
         return args.handler(args)
     except CommandError as exc:
-        print(f"briefing: {exc}", file=sys.stderr)
+        print(f"briefing: {clean_line(str(exc))}", file=sys.stderr)
         return exc.code
+    except (StateError, UnsafeFolder) as exc:
+        print(f"briefing: {clean_line(str(exc))}", file=sys.stderr)
+        return 74
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from briefing.sanitize import clean_line
+
 
 class CommandError(Exception):
     """A problem the user can fix; printed as one line, never a traceback."""
@@ -29,7 +31,7 @@ def settings_of(args: argparse.Namespace):
     }
     settings = config.load(overrides)
     for problem in settings.problems:
-        print(f"briefing: {problem}", file=sys.stderr)
+        print(f"briefing: {clean_line(problem)}", file=sys.stderr)
     return settings
 
 

@@ -26,16 +26,15 @@ def register(commands) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    import yaml
-
     from briefing.state import StateError, StateStore
+    from briefing.state.transfer import dump_export
 
     content = content_dir(args)
     try:
         data = StateStore().folder(content).export()
     except StateError as exc:
         raise CommandError(str(exc), code=74) from None
-    yaml.safe_dump(data, sys.stdout, sort_keys=False, allow_unicode=True)
+    dump_export(data, sys.stdout)
     return 0
 
 
@@ -43,6 +42,7 @@ def run_import(args: argparse.Namespace) -> int:
     import yaml
 
     from briefing.state import StateError, StateStore
+    from briefing.state.transfer import read_export
 
     content = content_dir(args)
     try:
@@ -50,7 +50,7 @@ def run_import(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise CommandError(f"cannot read {args.file}: {getattr(exc, 'strerror', None) or exc}", code=1) from None
     try:
-        data = yaml.safe_load(text)
+        data = read_export(text)
     except yaml.YAMLError as exc:
         raise CommandError(f"{args.file} is not valid YAML: {' '.join(str(exc).split())}", code=1) from None
     try:

@@ -140,17 +140,17 @@ def _read_all(jobs: list[Job], workers: int | None):
 
 def read_one(job: Job) -> list[Mention] | str:
     """The names one file gives, or one line saying why it could not be read."""
-    from briefing.decode import MAX_BYTES, too_large
+    from briefing.decode import read_file_bytes
     from briefing.model import UnreadableFile
     from briefing.parse import parse_bytes
 
     path_name, rel, _, _ = job
     path = Path(path_name)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return too_large(rel, size)
-        data = path.read_bytes()
+        # As the index reads them: regular files only, never past the size limit.
+        data = read_file_bytes(path, rel)
+    except UnreadableFile as exc:
+        return str(exc)
     except OSError as exc:
         return f"{rel}: cannot be read ({exc.strerror})"
     try:

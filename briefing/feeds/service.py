@@ -28,7 +28,7 @@ from typing import Callable, Literal, Union
 
 from briefing.feeds import items as feed_items
 from briefing.feeds.http import Fetcher, FetchError, Policy
-from briefing.feeds.store import Feed, FetchState, make_private_dir, slug, write_private
+from briefing.feeds.store import Feed, FetchState, slug, write_content
 from briefing.formats.document import Document
 from briefing.sanitize import clean_line
 
@@ -281,10 +281,9 @@ def _save(item, doc: Document, feed: Feed, folder: Path, content: Path, record: 
         # Written before and gone since: the user deleted it. Not brought back.
         return {**record, "deleted": True}
     if path is None:
-        make_private_dir(folder)
         name = f"{item.date.isoformat() if item.date else 'undated'}-{slug(item.title or 'item', 60) or 'item'}-{key}.md"
         path = folder / name
-        write_private(path, text)
+        write_content(path, text, content)
         result.new.append(path)
         emit(ItemSaved(feed.name, path, "new"))
         return {"file": path.relative_to(content).as_posix(), "digest": digest}
@@ -303,7 +302,7 @@ def _save(item, doc: Document, feed: Feed, folder: Path, content: Path, record: 
     if current == digest:
         result.unchanged += 1
         return {"file": rel, "digest": digest}
-    write_private(path, text)
+    write_content(path, text, content)
     result.updated.append(path)
     emit(ItemSaved(feed.name, path, "updated"))
     return {"file": rel, "digest": digest}

@@ -15,6 +15,7 @@ import contextlib
 import fcntl
 import json
 import os
+import stat
 import re
 import tempfile
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from briefing import safe_yaml
+from briefing.private import private_dir, write_private
 from briefing.sanitize import clean_line
 
 FEEDS_FILE = "feeds.yaml"
@@ -148,11 +151,8 @@ def load_feeds(path: Path | None = None) -> tuple[list[Feed], list[str]]:
 
 
 def _safe_yaml(text: str):
-    """YAML without anchors and aliases (a few bytes of them can expand to gigabytes)."""
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise ValueError("anchors and aliases are not accepted in the feed list")
-    return yaml.safe_load(text)
+    """YAML read by Briefing's one bounded loader (aliases cannot expand, nothing is built past its limits)."""
+    return safe_yaml.load(text)
 
 
 def save_feeds(feeds: list[Feed], path: Path | None = None) -> Path:
@@ -162,17 +162,28 @@ def save_feeds(feeds: list[Feed], path: Path | None = None) -> Path:
         "# fetch_pages: false keeps an item's summary instead of reading the page it links to.\n"
         + yaml.safe_dump({"feeds": [f.to_yaml() for f in feeds]}, sort_keys=False, allow_unicode=True)
     )
-    write_private(path, text.encode("utf-8"))
+    private_dir(path.parent, "the config folder")
+    write_private(path, text)
     return path
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write *data* to *path* atomically (a temporary file, fsync, rename), readable by its owner only."""
-    make_private_dir(path.parent)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def write_content(path: Path, data: bytes, content: Path) -> None:
+    """Write a fetched article to *path* in the content folder atomically (a temporary file, fsync, rename).
+
+    A fetched article is content, not Briefing's own state: it takes the
+    content folder's permissions (a folder shared by a team gives its members
+    the articles fetched into it; a private folder keeps them private), and
+    the feed's folder inside it is made with the same mode.
+    """
+    mode = stat.S_IMODE(os.stat(content).st_mode)
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, mode)  # whatever the umask
+    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
-            os.fchmod(out.fileno(), 0o600)
+            os.fchmod(out.fileno(), mode & 0o666)
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
@@ -180,21 +191,6 @@ def write_private(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-
-
-def make_private_dir(folder: Path) -> None:
-    """Create *folder* (and missing parents) as 0700; an existing folder is left as it is."""
-    missing: list[Path] = []
-    current = folder
-    while not current.exists():
-        missing.append(current)
-        current = current.parent
-    for part in reversed(missing):
-        try:
-            part.mkdir(mode=0o700)
-        except FileExistsError:
-            continue
-        os.chmod(part, 0o700)
 
 
 def slug(text: str, limit: int) -> str:
@@ -213,14 +209,14 @@ class FetchState:
     @contextlib.contextmanager
     def locked(self):
         """Hold the state for one feed's update: read it fresh, let the caller change it, write it."""
-        make_private_dir(self.path.parent)
+        private_dir(self.path.parent, "the state folder")
         lock_path = self.path.with_name(self.path.name + ".lock")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             self.data = self._read()
             yield self
-            write_private(self.path, json.dumps(self.data, ensure_ascii=False, indent=1).encode("utf-8"))
+            write_private(self.path, json.dumps(self.data, ensure_ascii=False, indent=1))
         finally:
             os.close(fd)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from briefing import safe_yaml
 from briefing.sanitize import clean_line
 
 # Front matter is a handful of fields; anything larger is not front matter.
@@ -54,7 +55,7 @@ def split_front_matter(text: str, name: str, warnings: list[str]) -> tuple[Front
         warnings.append(f"{name}: front matter is too large ({len(block)} characters); ignored")
         return FrontMatter(), body
     try:
-        data = yaml.safe_load(block)
+        data = safe_yaml.load(block)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 2}" if where is not None else ""

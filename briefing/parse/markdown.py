@@ -91,9 +91,25 @@ def _blocks(body: str, first_line: int) -> tuple[list[Block], list[Dropped]]:
     return kept, dropped
 
 
+# Markdown past this many characters is shown as plain text, one paragraph a
+# line: markdown-it takes 100 times longer on some text (a run of "[" costs
+# 25 microseconds a character; an 8 MiB file took minutes) than on prose.
+MAX_MARKDOWN_CHARS = 100_000
+
+
 def parse_markdown(text: str, path: Path, warnings: list[str]) -> Article:
     fm, body = split_front_matter(text, path.name, warnings)
-    blocks, dropped = _blocks(body, text[: len(text) - len(body)].count("\n") + 1)
+    first_line = text[: len(text) - len(body)].count("\n") + 1
+    cut = len(body)
+    if cut > MAX_MARKDOWN_CHARS:  # at a line's end where there is one
+        cut = body.rfind("\n", 0, MAX_MARKDOWN_CHARS) + 1 or MAX_MARKDOWN_CHARS
+    blocks, dropped = _blocks(body[:cut], first_line)
+    if cut < len(body):
+        rest_line = first_line + body[:cut].count("\n")
+        blocks += [("text", line, 0, rest_line + n) for n, line in enumerate(map(clean_line, body[cut:].split("\n")))
+                   if line]
+        warnings.append(f"{path.name}: only the first {MAX_MARKDOWN_CHARS:,} characters are read as Markdown; "
+                        "the rest is shown as plain text")
 
     title = fm.title
     if blocks and blocks[0][0] == "heading" and blocks[0][2] == 1:

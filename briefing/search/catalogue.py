@@ -16,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefing.library import path_of
 from briefing.model import Article, Entry, UnreadableFile
+from briefing.private import UnsafeFolder, private_dir
 from briefing.stories.grouping import StoryModel, placement_order
 
 FILE_NAME = "catalogue.sqlite"
@@ -189,6 +191,10 @@ def read_catalogue(index_dir: Path, content: Path) -> Snapshot | None:
     if not path.exists():
         return None
     try:
+        private_dir(index_dir, "the index folder", create=False, files=True, file_what="the index file")
+    except UnsafeFolder:
+        return None  # said by the update, which refuses it too
+    try:
         con = _connect(path, readonly=True)
         try:
             rows = con.execute(
@@ -204,7 +210,7 @@ def read_catalogue(index_dir: Path, content: Path) -> Snapshot | None:
         snapshot.entries.append(
             Entry(
                 rel=rel,
-                path=content / rel,
+                path=path_of(content, rel),
                 title=title,
                 source=source,
                 date=_date(date),

@@ -31,8 +31,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import LockError
 
-from briefing.decode import MAX_BYTES, too_large
-from briefing.library import find_files
+from briefing.decode import MAX_BYTES, read_file_bytes, too_large
+from briefing.library import find_files, rel_of
+from briefing.private import open_private, private_dir
 from briefing.model import Article, UnreadableFile
 from briefing.parse import parse_bytes
 from briefing.search.catalogue import FILE_NAME as CATALOGUE_FILE
@@ -129,6 +130,8 @@ class ContentIndex:
 
     def open(self) -> windex.Index:
         """Open the index for reading. Raises if it is missing or unusable."""
+        # Whoosh unpickles what it reads here: only from a folder no one else can write.
+        private_dir(self.dir, "the index folder", create=False, files=True, file_what="the index file")
         problem = self._meta_ok()
         if problem:
             raise windex.EmptyIndexError(problem)
@@ -137,7 +140,7 @@ class ContentIndex:
     def _create(self) -> tuple[windex.Index, CatalogueWriter]:
         if self.dir.exists():
             shutil.rmtree(self.dir)
-        self.dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.dir, "the index folder")
         ix = windex.create_in(str(self.dir), make_schema(), indexname=INDEX_NAME)
         catalogue = CatalogueWriter(self.dir)
         # Written last: its presence says the folder is complete.
@@ -180,8 +183,8 @@ class ContentIndex:
         rebuild deletes; this lock sits beside the folder, so two processes
         can never both decide to create the index and remove each other's.
         """
-        self.dir.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.dir.with_name(self.dir.name + ".lock"), "a") as handle:
+        private_dir(self.dir, "the index folder", files=True, file_what="the index file")
+        with open_private(self.dir.with_name(self.dir.name + ".lock"), "a", "the index lock") as handle:
             deadline = time.monotonic() + wait
             while True:
                 try:
@@ -309,7 +312,7 @@ class _Update:
             # First the cheap pass: which files changed (size and time) and must be read.
             jobs: list[tuple[Path, str, os.stat_result]] = []
             for path in paths:
-                rel = path.relative_to(self.content).as_posix()
+                rel = rel_of(path, self.content)
                 seen.add(rel)
                 job = self._check(path, rel, known.get(rel))
                 if job is not None:
@@ -435,7 +438,9 @@ def _read_one(job: tuple[str, str, int, str | None]) -> tuple:
     if size > MAX_BYTES:
         return ("skip", too_large(rel, size))
     try:
-        data = path.read_bytes()
+        data = read_file_bytes(path, rel)
+    except UnreadableFile as exc:
+        return ("skip", str(exc))
     except OSError as exc:
         return ("error", f"{rel}: cannot be read ({exc.strerror})")
     digest = hashlib.sha256(data).hexdigest()
