@@ -363,3 +363,18 @@ async def test_fetch_interval_fetches_in_the_background_skips_a_round_while_one_
         started = time.monotonic()
     assert fetching.cancel.is_set()
     assert time.monotonic() - started < 20
+
+
+async def test_the_indexer_and_name_finder_are_this_briefing_whatever_folder_the_reader_starts_in(content, tmp_path,
+                                                                                                 monkeypatch):
+    # A folder holding another package named briefing (a checkout of another version, say).
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "briefing").mkdir(parents=True)
+    (elsewhere / "briefing" / "__init__.py").write_text("raise SystemExit('another briefing')\n")
+    (elsewhere / "briefing" / "__main__.py").write_text("raise SystemExit('another briefing')\n")
+    monkeypatch.chdir(elsewhere)
+    app = reader(content)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.services.indexing.state == "ready"
+        assert len(app.query_one(ArticleList).entries) == 5
