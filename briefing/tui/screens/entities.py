@@ -115,6 +115,7 @@ class EntitiesScreen(Screen[Pick | None]):
         self.cursor: Cursor | None = None
         self._lock = threading.Lock()
         self._reader: Reader | None = None
+        self._closed = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="entities-body"):
@@ -137,6 +138,7 @@ class EntitiesScreen(Screen[Pick | None]):
 
     def on_unmount(self) -> None:
         with self._lock:
+            self._closed = True
             if self._reader is not None:
                 self._reader.close()
                 self._reader = None
@@ -144,9 +146,20 @@ class EntitiesScreen(Screen[Pick | None]):
     def _read(self, what):
         """Run *what* with the store's reader, opened on first use; StoreError says why not."""
         with self._lock:
+            if self._closed:
+                raise StoreError("the view is closed")
             if self._reader is None:
                 self._reader = Reader(self.index_dir)
             return what(self._reader)
+
+    def _from_worker(self, show, *args) -> None:
+        """Run *show* on the screen's thread, unless the view was closed while the worker read."""
+
+        def shown() -> None:
+            if self.is_attached and not self._closed:
+                show(*args)
+
+        self.app.call_from_thread(shown)
 
     # The list of entities
 
@@ -165,10 +178,10 @@ class EntitiesScreen(Screen[Pick | None]):
             listed = self._read(lambda reader: listing(reader, self.kind, self.sort, self.typed,
                                                        self.article if self.of_article else None, self.wanted_name))
         except StoreError as exc:
-            self.app.call_from_thread(self._show_problem, str(exc))
+            self._from_worker(self._show_problem, str(exc))
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_list, *listed)
+            self._from_worker(self._show_list, *listed)
 
     def _show_problem(self, problem: str) -> None:
         listing = self.query_one(EntityList)
@@ -188,7 +201,8 @@ class EntitiesScreen(Screen[Pick | None]):
             self.query_one(MentionList).set_rows([], self.library, False)
             return
         self._show_entity(*first)
-        self.load_stories(first[0])
+        # After the first frame: the stories' thread would hold the interpreter while the view is drawn.
+        self.call_after_refresh(self.load_stories, first[0])
 
     def _nothing(self) -> str:
         if self.of_article:
@@ -212,11 +226,11 @@ class EntitiesScreen(Screen[Pick | None]):
         try:
             detail, (rows, cursor) = self._read(lambda r: (r.entity(entity.id), r.page(entity.id)))
         except StoreError as exc:
-            self.app.call_from_thread(self._show_problem, str(exc))
+            self._from_worker(self._show_problem, str(exc))
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_entity, detail or entity, rows, cursor)
-            self.app.call_from_thread(self.load_stories, detail or entity)
+            self._from_worker(self._show_entity, detail or entity, rows, cursor)
+            self._from_worker(self.load_stories, detail or entity)
 
     @work(thread=True, exclusive=True, group="entity-stories")
     def load_stories(self, entity: Entity) -> None:
@@ -226,7 +240,7 @@ class EntitiesScreen(Screen[Pick | None]):
         except StoreError:
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_stories, entity, stories)
+            self._from_worker(self._show_stories, entity, stories)
 
     def _head(self, entity: Entity, stories: Sequence | None = None) -> Text:
         look = self.look
@@ -266,7 +280,7 @@ class EntitiesScreen(Screen[Pick | None]):
         except StoreError:
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._add_rows, entity, rows)
+            self._from_worker(self._add_rows, entity, rows)
 
     def _add_rows(self, entity: Entity, rows) -> None:
         if self.current is not None and self.current.id == entity.id:

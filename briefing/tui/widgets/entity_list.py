@@ -63,7 +63,7 @@ class EntityList(ScrollView, can_focus=True, inherit_bindings=False):
         """Show *entities*, the first highlighted; *quietly*: without saying so (the caller shows it)."""
         self.entities = entities
         self.empty_message = empty
-        self.virtual_size = Size(self.size.width, len(entities) * ROW_HEIGHT)
+        self.virtual_size = Size(0, len(entities) * ROW_HEIGHT)
         self.scroll_to(y=0, animate=False, immediate=True)
         if quietly:
             self.set_reactive(EntityList.cursor, 0)
@@ -123,7 +123,7 @@ class EntityList(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(EntityChosen(entity))
 
     def on_resize(self, event) -> None:
-        self.virtual_size = Size(event.size.width, len(self.entities) * ROW_HEIGHT)
+        self.virtual_size = Size(0, len(self.entities) * ROW_HEIGHT)
 
 
 def _date(text: str) -> dt.date | None:

@@ -71,7 +71,7 @@ class MentionList(ScrollView, can_focus=True, inherit_bindings=False):
     def set_rows(self, rows: list[Row], entries: Mapping[str, Entry], more: bool, empty: str = "") -> None:
         self.rows, self.entries, self.more, self.empty_message = list(rows), entries, more, empty
         self._wrapped.clear()
-        self.virtual_size = Size(self.size.width, len(self.rows) * ROW_HEIGHT)
+        self.virtual_size = Size(0, len(self.rows) * ROW_HEIGHT)
         self.cursor = 0
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
@@ -79,7 +79,7 @@ class MentionList(ScrollView, can_focus=True, inherit_bindings=False):
     def add_rows(self, rows: list[Row], more: bool) -> None:
         self.rows.extend(rows)
         self.more = more
-        self.virtual_size = Size(self.size.width, len(self.rows) * ROW_HEIGHT)
+        self.virtual_size = Size(0, len(self.rows) * ROW_HEIGHT)
         self.refresh()
 
     # Drawing
@@ -166,7 +166,7 @@ class MentionList(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(MentionChosen(row))
 
     def on_resize(self, event) -> None:
-        self.virtual_size = Size(event.size.width, len(self.rows) * ROW_HEIGHT)
+        self.virtual_size = Size(0, len(self.rows) * ROW_HEIGHT)
         self._wrapped.clear()
 
 
