@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 
-from whoosh.index import FileIndex
-
-from briefing.search import index as index_module
+from briefing.search import files as files_module
+from briefing.search import segments as segments_module
+from briefing.search import update as update_module
 from briefing.search.catalogue import FILE_NAME
 from briefing.search.engine import Engine
 from briefing.search.index import ContentIndex
@@ -33,8 +33,8 @@ def test_a_broken_file_is_reported_at_every_update_but_read_once(tmp_path, conte
     assert any(p.startswith("broken.txt") for p in index.snapshot().problems)
 
     decoded: list[str] = []
-    real = index_module.decode_bytes
-    monkeypatch.setattr(index_module, "decode_bytes", lambda data, rel: decoded.append(rel) or real(data, rel))
+    real = files_module.decode_bytes
+    monkeypatch.setattr(files_module, "decode_bytes", lambda data, rel: decoded.append(rel) or real(data, rel))
     again = index.update()
     assert any(line.startswith("broken.txt") for line in again.skipped)
     assert decoded == []
@@ -47,7 +47,7 @@ def test_a_broken_file_is_reported_at_every_update_but_read_once(tmp_path, conte
 
 
 def test_a_first_build_commits_in_batches_and_the_list_grows(tmp_path, content, monkeypatch):
-    monkeypatch.setattr(index_module._Update, "FIRST_BATCH", 2)
+    monkeypatch.setattr(update_module.Update, "FIRST_BATCH", 2)
     index = ContentIndex(content, tmp_path / "i")
     seen: list[int] = []
 
@@ -97,7 +97,7 @@ def test_a_missing_or_broken_catalogue_means_a_rebuild(tmp_path, content):
 def test_many_changed_files_are_parsed_in_worker_processes_with_the_same_result(tmp_path, content, monkeypatch):
     serial = ContentIndex(content, tmp_path / "serial")
     serial.update()
-    monkeypatch.setattr(index_module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(update_module, "PARALLEL_FROM", 2)
     (content / "broken.txt").write_bytes(b"\x00\x01binary\x00" * 40)
     parallel = ContentIndex(content, tmp_path / "parallel")
     report = parallel.update()
@@ -109,7 +109,7 @@ def test_many_changed_files_are_parsed_in_worker_processes_with_the_same_result(
         assert len(engine.search("Aleppo").hits) == 5
 
 
-def test_a_large_batch_written_by_two_processes_finds_the_same_articles(tmp_path, content, monkeypatch):
+def test_a_large_batch_built_as_segments_in_workers_finds_the_same_articles(tmp_path, content, monkeypatch):
     for n in range(40):
         (content / f"extra-{n:02}.md").write_text(
             f"---\ntitle: Extra report {n}\n---\nA report numbered {n} about the Zanzibar harbour.\n",
@@ -117,26 +117,28 @@ def test_a_large_batch_written_by_two_processes_finds_the_same_articles(tmp_path
         )
     serial = ContentIndex(content, tmp_path / "serial")
     serial.update()
-    monkeypatch.setattr(index_module._Update, "SPLIT_WRITE_FROM", 10)
-    monkeypatch.setattr(index_module._Update, "FIRST_BATCH", 10)
-    writers = []
-    open_writer = FileIndex.writer
-
-    def spy(self, procs=1, **options):
-        writers.append(procs)
-        return open_writer(self, procs=procs, **options)
-
-    monkeypatch.setattr(FileIndex, "writer", spy)
+    # Workers build chunks of 4 documents each, and the chunk segments are merged in pairs.
+    monkeypatch.setattr(update_module, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(update_module.Update, "FIRST_BATCH", 4)
+    monkeypatch.setattr(segments_module, "CHUNK", 4)
+    monkeypatch.setattr(segments_module, "MERGE_GROUP", 2)
+    merged: list[int] = []
+    real_merge = update_module.Update._merge
+    monkeypatch.setattr(update_module.Update, "_merge",
+                        lambda self, pool, made: merged.append(len(made)) or real_merge(self, pool, made))
     split = ContentIndex(content, tmp_path / "split")
-    split.update()
-    assert 2 in writers
+    report = split.update()
+    assert len(report.added) == 45 and merged and merged[0] >= 2
     with Engine(serial.open()) as one, Engine(split.open()) as two:
-        for query in ("Aleppo", "Zanzibar", "harbour", "title:report"):
+        for query in ("Aleppo", "Zanzibar", "harbour", "title:report", '"Zanzibar harbour"'):
             assert sorted(h.path for h in two.search(query, limit=None).hits) == sorted(
                 h.path for h in one.search(query, limit=None).hits
             ), query
         assert len(two.search("Zanzibar", limit=None).hits) == 40
-    # A later change in the split-written index replaces its article, not adds one.
+    assert len(split.open()._read_toc().segments) < 45 // 4
+    # Nothing of the build is left beside the index.
+    assert not [p for p in split.dir.iterdir() if p.name.startswith(".") or p.name.endswith(".tmp")]
+    # A later change in the worker-built index replaces its article, not adds one.
     (content / "extra-00.md").write_text("---\ntitle: Extra report 0\n---\nNow about Mombasa.\n", encoding="utf-8")
     split.update()
     with Engine(split.open()) as engine:
