@@ -123,8 +123,8 @@ def test_a_large_batch_built_as_segments_in_workers_finds_the_same_articles(tmp_
     monkeypatch.setattr(segments_module, "CHUNK", 4)
     monkeypatch.setattr(segments_module, "MERGE_GROUP", 2)
     merged: list[int] = []
-    real_merge = update_module.Update._merge
-    monkeypatch.setattr(update_module.Update, "_merge",
+    real_merge = update_module.Update._start_merges
+    monkeypatch.setattr(update_module.Update, "_start_merges",
                         lambda self, pool, made: merged.append(len(made)) or real_merge(self, pool, made))
     split = ContentIndex(content, tmp_path / "split")
     report = split.update()

@@ -9,6 +9,7 @@ here, through one writer.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable
@@ -51,6 +52,10 @@ class Update:
         # An index with documents may hold one for a file the catalogue does
         # not know (a kill between the two commits): a new document replaces it.
         self.fresh = ix.doc_count_all() == 0
+        self.merges: list = []
+        # Updates merge the small segments earlier updates left; a pass in
+        # workers merges only its own segments, in the workers (see _start_merges).
+        self.merge_policy = None
 
     def _writer(self) -> seg.Committer:
         if self.writer is None:
@@ -66,7 +71,7 @@ class Update:
             self._writer().add_segments(built)
         if self.writer is not None:
             if self.written or built or self.report.rebuilt:
-                self.writer.commit()
+                self.writer.commit(mergetype=self.merge_policy)
             else:
                 self.writer.cancel()
             self.writer = None
@@ -74,6 +79,10 @@ class Update:
         self.catalogue.flush()
 
     def run(self) -> None:
+        with contextlib.ExitStack() as self.resources:
+            self._run()
+
+    def _run(self) -> None:
         report = self.report
         known = self.catalogue.known()
         paths, problems = find_files(self.content, self.follow_links)
@@ -108,8 +117,9 @@ class Update:
                 self.catalogue.remove(rel)
             self._commit()
             # Stories last, in date order over everything this pass (and any
-            # earlier pass cut short) brought in.
+            # earlier pass cut short) brought in, while workers merge segments.
             placed = self.catalogue.place()
+            self._finish_merges()
             if self.progress:
                 # "committed" at the end only when the list changed: a reader
                 # need not read the catalogue again after a no-change check.
@@ -154,40 +164,47 @@ class Update:
             size = min(size * 2, seg.CHUNK)
         built: list[tuple[object, Path]] = []
         made: list = []  # full-size segments this pass made, to merge
-        with worker_pool(min(workers, len(chunks))) as pool:
-            results = pool.map(seg.build_chunk, [(str(self.folder), [self._args(j, known) for j in c]) for c in chunks])
-            for chunk, (segment, build_dir, outcomes) in zip(chunks, results, strict=True):
-                for job, outcome in zip(chunk, outcomes, strict=True):
-                    self._apply(job, known.get(job[1]), outcome, in_segment=True)
-                    self.done += 1
-                if segment is None:
-                    shutil.rmtree(build_dir, ignore_errors=True)
-                else:
-                    built.append((segment, Path(build_dir)))
-                    if segment.doc_count_all() >= seg.CHUNK:
-                        made.append(segment)
-                if self.written >= self.batch or len(built) >= 8:
-                    self._commit(built)
-                    built = []
-                    self._grow()
-                elif self.progress:
-                    self.progress(self.done, self.total, False)
-            if built:
+        self.merge_policy = seg.no_merge
+        pool = self.resources.enter_context(worker_pool(min(workers, len(chunks))))
+        results = pool.map(seg.build_chunk, [(str(self.folder), [self._args(j, known) for j in c]) for c in chunks])
+        for chunk, (segment, build_dir, outcomes) in zip(chunks, results, strict=True):
+            for job, outcome in zip(chunk, outcomes, strict=True):
+                self._apply(job, known.get(job[1]), outcome, in_segment=True)
+                self.done += 1
+            if segment is None:
+                shutil.rmtree(build_dir, ignore_errors=True)
+            else:
+                built.append((segment, Path(build_dir)))
+                if segment.doc_count_all() >= seg.CHUNK:
+                    made.append(segment)
+            if self.written >= self.batch or len(built) >= 8:
                 self._commit(built)
-            self._merge(pool, made)
+                built = []
+                self._grow()
+            elif self.progress:
+                self.progress(self.done, self.total, False)
+        if built:
+            self._commit(built)
+        self._start_merges(pool, made)
 
-    def _merge(self, pool, made: list) -> None:
+    def _start_merges(self, pool, made: list) -> None:
         """Merge the pass's chunk segments in groups, each group once, in the workers."""
         if seg.MERGE_GROUP < 2 or len(made) < seg.MERGE_GROUP:
             return
         groups = [made[i:i + seg.MERGE_GROUP] for i in range(0, len(made), seg.MERGE_GROUP)]
         if len(groups[-1]) < 2:
             groups.pop()
-        for group, (merged, build_dir) in zip(groups, pool.map(seg.merge_segments, [(str(self.folder), g) for g in groups])):
+        self.merges = [(group, pool.submit(seg.merge_segments, (str(self.folder), group))) for group in groups]
+
+    def _finish_merges(self) -> None:
+        """Each merged segment replaces its group, in a commit of its own."""
+        for group, future in self.merges:
+            merged, build_dir = future.result()
             writer = self._writer()
             writer.replace_segments(merged, Path(build_dir), group)
             writer.commit(mergetype=seg.no_merge)
             self.writer = None
+        self.merges = []
 
     def _check(self, path: Path, rel: str, known: Known | None):
         """The file as a job to read, or None when it is unchanged or cannot be read at all."""
