@@ -9,7 +9,8 @@ from pathlib import Path
 from briefing.model import Article, UnreadableFile
 from briefing.parse import parse_file
 
-CACHE_SIZE = 32
+# Enough for an article, the earlier reports its story is compared with, and going back and forth.
+CACHE_SIZE = 64
 
 
 class ArticleCache:

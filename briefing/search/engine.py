@@ -45,6 +45,7 @@ MAX_HITS = 1000
 # (a two-letter word is one edit from dozens of others).
 SUGGEST_DISTANCE = 2
 SUGGEST_MIN_LETTERS = 4
+SUGGEST_MAX_LETTERS = 30
 
 # A last word being typed: after a space, "(" or a field's ":", two letters at least.
 _LAST_WORD = re.compile(r"(?:^|[\s(:])([^\W\d_][\w'-]+)$")
@@ -68,7 +69,7 @@ class _Corrector(spelling.Corrector):
         self.fieldname = fieldname
 
     def _suggestions(self, text, maxdist, prefix):
-        if len(text) < SUGGEST_MIN_LETTERS:
+        if not SUGGEST_MIN_LETTERS <= len(text) <= SUGGEST_MAX_LETTERS:
             return
         seen: set[str] = set()
         for distance in range(1, maxdist + 1):
@@ -147,7 +148,9 @@ class Engine:
         """What a failed read means: damage (marked, for the next update to rebuild) or a fault to report."""
         reason = f"the index could not be read ({type(exc).__name__}: {exc})"
         problem = self.index.damage() if self.index is not None else None
-        if problem is None and not isinstance(exc, _READ_ERRORS):
+        # Whoosh's decoders also raise a bare Exception ("Block tag error") or fail an assert.
+        read_error = isinstance(exc, _READ_ERRORS) or type(exc) in (Exception, AssertionError)
+        if problem is None and not read_error:
             # The files are as written: not damage, a fault; say it, rebuild nothing.
             return QueryError(f"the search failed ({type(exc).__name__}: {exc})")
         if self.index is not None:

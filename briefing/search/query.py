@@ -32,12 +32,17 @@ SEARCH_FIELDS = ["title", "body", "key_points"]
 # took a second and a hundred MB at 100,000 articles.
 MAX_EXPANSION = 64
 MAX_POSTINGS = 300_000
+# And all the expansions of one query together (eight prefixes over three
+# fields each would otherwise load millions of postings).
+MAX_QUERY_POSTINGS = 600_000
 # Index words looked at per segment to expand one prefix or wildcard.
 MAX_SCAN = 20_000
 # Expanding terms in one query, and the largest edit distance of a fuzzy term
 # (``governments~9`` once ran for minutes and took a gigabyte).
 MAX_EXPANDING = 8
 MAX_DISTANCE = 2
+# A fuzzy word longer than this builds an automaton that takes seconds.
+MAX_FUZZY_LETTERS = 30
 MAX_QUERY_CHARS = 1000
 # The fields worth naming to a user who typed an unknown one.
 _QUERYABLE = ("title", "body", "key_points", "source", "tag", "date")
@@ -137,6 +142,7 @@ class _Bounds:
         self.reader = searcher.reader()
         self.notes: list[str] = []
         self.expanding: set[str] = set()
+        self.postings_left = MAX_QUERY_POSTINGS
 
     def note(self, text: str) -> None:
         if text not in self.notes:
@@ -159,6 +165,8 @@ class _Bounds:
         if len(self.expanding) > MAX_EXPANDING:
             raise QueryError(f"too many wildcard and fuzzy terms (at most {MAX_EXPANDING} in one query)")
         if isinstance(q, wq.FuzzyTerm):
+            if len(q.text) > MAX_FUZZY_LETTERS:
+                raise QueryError(f"'{q.text[:40]}~': a fuzzy word may have at most {MAX_FUZZY_LETTERS} letters")
             distance = q.maxdist
             if distance > MAX_DISTANCE:
                 self.note(f"{q.text}~{distance}: edit distance lowered to {MAX_DISTANCE}")
@@ -172,12 +180,14 @@ class _Bounds:
                 raise QueryError(f"'{q.text}': a wildcard needs two letters before its first * or ? (as in hezb*)")
             counts, cut = _frequencies(self.reader, q)
         chosen, postings = [], 0
+        allowed = min(MAX_POSTINGS, self.postings_left)
         for word, frequency in counts.most_common():
-            if len(chosen) >= MAX_EXPANSION or (chosen and postings + frequency > MAX_POSTINGS):
+            if len(chosen) >= MAX_EXPANSION or (chosen and postings + frequency > allowed):
                 cut = True
                 break
             chosen.append(word)
             postings += frequency
+        self.postings_left = max(0, self.postings_left - postings)
         if cut:
             self.note(f"{shown} stands for its {len(chosen)} most frequent words")
         if not chosen:
