@@ -245,7 +245,7 @@ def _fact_key(fact: Fact) -> str:
 # What is new is judged against at most this many earlier articles of the
 # story, the nearest before it: the cost of an open must not grow with the
 # story (a story of 45,690 articles once had the reader parse every one).
-ADDITIONS_WINDOW = 6
+ADDITIONS_WINDOW = 4
 
 
 def additions(entry: Entry, article: Article, story: Story, read: Callable[[Entry], Article | None],
