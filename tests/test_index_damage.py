@@ -88,9 +88,11 @@ def test_the_command_line_repairs_a_damaged_index_and_says_so(tmp_path, content)
     assert found.returncode == 0 and found.stdout.count('"path"') == 5
 
 
-def test_an_index_removed_under_a_running_engine_is_reported_then_followed_when_rebuilt(tmp_path, content):
+@pytest.mark.parametrize("made", ["with its folder", "from the opened index"])
+def test_an_index_removed_under_a_running_engine_is_reported_then_followed_when_rebuilt(tmp_path, content, made):
     index = built(content, tmp_path / "i")
-    engine = Engine.open(index)
+    # Either way the engine knows the folder: one made from an opened index finds it from the index.
+    engine = Engine.open(index) if made == "with its folder" else Engine(index.open())
     assert len(engine.search("Aleppo").hits) == 5
     shutil.rmtree(index.dir)
     # Not empty results as if nothing matched: the index is gone, and it says so.

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.model import Article, Entry, UnreadableFile
+from briefing.model import Entry, UnreadableFile
 from briefing.search.story_table import StoryTable
 
 FILE_NAME = "catalogue.sqlite"

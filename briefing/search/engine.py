@@ -17,6 +17,7 @@ import re
 import struct
 import threading
 import zlib
+from pathlib import Path
 
 from whoosh import spelling
 from whoosh import index as windex
@@ -25,6 +26,7 @@ from whoosh.searching import Searcher
 
 from briefing.search import deadline
 from briefing.search.deadline import Budget, TimeLimit
+from briefing.search.index import META_FILE, IndexFolder
 from briefing.search.integrity import IndexDamaged
 from briefing.search.query import SEARCH_FIELDS, ParsedQuery, QueryError, near_terms, parse_query
 from briefing.search.results import HIT_END, HIT_START, Hit, Results, snippet_parts
@@ -52,8 +54,11 @@ _LAST_WORD = re.compile(r"(?:^|[\s(:])([^\W\d_][\w'-]+)$")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 
 
-class IndexUnavailable(Exception):
-    """There is no usable index just now (removed, being rebuilt); the message says so."""
+class IndexUnavailable(QueryError):
+    """There is no usable index just now (removed, being rebuilt); the message says so.
+
+    A kind of QueryError: whoever shows why a search cannot run shows this too.
+    """
 
 
 # What reading a garbled or cut-short index file raises in Whoosh's decoders.
@@ -85,7 +90,14 @@ class Engine:
 
     def __init__(self, ix: windex.Index, index=None) -> None:
         self.ix = ix
-        self.index = index  # a ContentIndex: lets the engine reopen a replaced index
+        # The folder (a ContentIndex or IndexFolder) lets the engine reopen a
+        # replaced index and mark a damaged one; found from the index itself
+        # when it is one Briefing made.
+        if index is None:
+            folder = Path(getattr(ix.storage, "folder", "") or ".")
+            if (folder / META_FILE).exists():
+                index = IndexFolder(folder)
+        self.index = index
         self._identity = index.identity() if index is not None else None
         self._searcher: Searcher | None = None
         self._lock = threading.RLock()
@@ -178,8 +190,8 @@ class Engine:
                 self._running = None
 
     def _search(self, text: str, limit: int | None, by_date: bool, snippets: int) -> Results:
-        searcher = self.searcher
         try:
+            searcher = self.searcher
             try:
                 parsed = parse_query(text, searcher)
             except TimeLimit:

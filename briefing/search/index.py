@@ -40,7 +40,7 @@ WRITER_TIMEOUT = 5.0
 BUSY_EXIT_STATUS = 75
 
 __all__ = [
-    "BUSY_EXIT_STATUS", "META_FILE", "ContentIndex", "IndexBusy", "IndexDamaged", "UpdateReport",
+    "BUSY_EXIT_STATUS", "META_FILE", "ContentIndex", "IndexBusy", "IndexDamaged", "IndexFolder", "UpdateReport",
     "article_id", "default_index_dir", "document", "make_schema",
 ]
 
@@ -81,13 +81,11 @@ def _meta() -> dict[str, object]:
     return {"schema": SCHEMA_VERSION, "whoosh": whoosh.versionstring()}
 
 
-class ContentIndex:
-    """The index of one content folder."""
+class IndexFolder:
+    """An index folder as a reader sees it: open it, tell whether it changed or is damaged."""
 
-    def __init__(self, content: Path, index_dir: Path | None = None, follow_links: bool = False) -> None:
-        self.content = content
-        self.follow_links = follow_links
-        self.dir = index_dir or default_index_dir(content)
+    def __init__(self, index_dir: Path) -> None:
+        self.dir = index_dir
 
     # Opening
 
@@ -151,6 +149,15 @@ class ContentIndex:
         except OSError:
             folder = None
         return folder, generation, toc
+
+
+class ContentIndex(IndexFolder):
+    """The index of one content folder."""
+
+    def __init__(self, content: Path, index_dir: Path | None = None, follow_links: bool = False) -> None:
+        super().__init__(index_dir or default_index_dir(content))
+        self.content = content
+        self.follow_links = follow_links
 
     def _create(self) -> tuple[windex.Index, CatalogueWriter]:
         if self.dir.exists():

@@ -27,6 +27,7 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 
+from briefing.search.query import QueryError
 from briefing.search.schema import INDEX_NAME
 
 MANIFEST = "briefing-files-{}.json"
@@ -38,8 +39,11 @@ _SEGMENT_FILE = re.compile(rf"^({INDEX_NAME}_[0-9a-z]+)\.")
 BUILD_DIR = ".building"
 
 
-class IndexDamaged(Exception):
-    """The index's files are not the ones its last commit wrote, or cannot be read."""
+class IndexDamaged(QueryError):
+    """The index's files are not the ones its last commit wrote, or cannot be read.
+
+    A kind of QueryError: whoever shows why a search cannot run shows this too.
+    """
 
 
 class MappedStorage(FileStorage):
