@@ -62,11 +62,11 @@ def check() -> None:
 
 
 class TimedCollector(WrappingCollector):
-    """Collects like its child, checking the budget every few matches, keeping only *allow* (global numbers)."""
+    """Collects like its child, checking the budget every few matches, keeping the documents *allow* says yes to."""
 
     EVERY = 32
 
-    def __init__(self, child, allow: set[int] | None = None) -> None:
+    def __init__(self, child, allow=None) -> None:
         super().__init__(child)
         self.allow = allow
 
@@ -79,7 +79,7 @@ class TimedCollector(WrappingCollector):
             n += 1
             if n % self.EVERY == 0:
                 check()
-            if allow is None or offset + docnum in allow:
+            if allow is None or allow(offset + docnum):
                 child.collect(docnum)
 
 

@@ -42,6 +42,8 @@ DEADLINE = 0.8
 SNIPPETS_FIRST = 30
 # Hits returned when no limit is given: the best, with the total counted or estimated.
 MAX_HITS = 1000
+# What the date column holds for an article without a date.
+_NO_DATE = 2**64 - 1
 
 # "Did you mean" looks this many edits away, for words of this length at least
 # (a two-letter word is one edit from dozens of others).
@@ -100,6 +102,9 @@ class Engine:
         self.index = index
         self._identity = index.identity() if index is not None else None
         self._searcher: Searcher | None = None
+        # Column readers of the current searcher: making one reads each
+        # segment's offsets, a tenth of a second per search at 100,000 articles.
+        self._columns: dict[str, object] = {}
         self._lock = threading.RLock()
         self._running: Budget | None = None
 
@@ -135,7 +140,14 @@ class Engine:
             raise IndexUnavailable(f"the index is being rebuilt or was removed ({exc})") from None
         self._identity = identity
 
+    def _column(self, searcher: Searcher, name: str):
+        if name not in self._columns:
+            raw = name.endswith("-raw")
+            self._columns[name] = searcher.reader().column_reader(name.removesuffix("-raw"), translate=not raw)
+        return self._columns[name]
+
     def _drop(self) -> None:
+        self._columns = {}
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -211,26 +223,14 @@ class Engine:
 
     def _run(self, searcher: Searcher, parsed: ParsedQuery, limit: int | None, by_date: bool) -> Results:
         limit = MAX_HITS if limit is None else max(1, min(limit, 10 * MAX_HITS))
-        allow = None
-        query = parsed.query
+        results = Results(parsed, searcher=searcher)
         if parsed.dates_only:
-            query = parsed.dates  # its own matches, newest first: no words to rank by
-        elif parsed.dates is not None:
-            allow = set(searcher.docs_for_query(parsed.dates))
-        sort = "date" if by_date or parsed.dates_only else None
-        collector = searcher.collector(limit=limit, sortedby=sort, reverse=sort is not None)
-        timed = deadline.TimedCollector(collector, allow)
-        partial = False
-        try:
-            searcher.search_with_collector(query, timed)
-        except TimeLimit:
-            partial = True
-        found = timed.results()
-        results = Results(parsed, partial=partial, searcher=searcher)
-        total = len(found) if found.has_exact_length() or allow is not None else found.estimated_length()
-        paths = searcher.reader().column_reader("path")
-        titles = searcher.reader().column_reader("title")
-        for score, docnum in found.top_n:
+            found, total = self._dated(searcher, parsed.dates, limit)
+        else:
+            found, total = self._ranked(searcher, parsed, limit, by_date, results)
+        paths = self._column(searcher, "path")
+        titles = self._column(searcher, "title")
+        for score, docnum in found:
             path = paths[docnum]
             if not path:
                 raise IndexDamaged(f"document {docnum} has no path")
@@ -239,6 +239,38 @@ class Engine:
         results.total = max(total, len(results.hits))
         results.limited = results.total > len(results.hits) and len(results.hits) == limit
         return results
+
+    def _ranked(self, searcher: Searcher, parsed: ParsedQuery, limit: int, by_date: bool, results: Results):
+        allow = None
+        if parsed.dates is not None:
+            first, last = parsed.dates
+            dates = self._column(searcher, "date-raw")
+            lo, hi = first if first is not None else 0, last if last is not None else _NO_DATE - 1
+            allow = lambda docnum: lo <= dates[docnum] <= hi  # noqa: E731
+        sort = "date" if by_date else None
+        collector = searcher.collector(limit=limit, sortedby=sort, reverse=sort is not None)
+        timed = deadline.TimedCollector(collector, allow)
+        try:
+            searcher.search_with_collector(parsed.query, timed)
+        except TimeLimit:
+            results.partial = True
+        found = timed.results()
+        exact = found.has_exact_length() or allow is not None
+        return found.top_n, len(found) if exact else found.estimated_length()
+
+    def _dated(self, searcher: Searcher, span: tuple[int | None, int | None], limit: int):
+        """A date range alone: its articles newest first, read from the date column."""
+        first, last = span
+        lo, hi = first if first is not None else 0, last if last is not None else _NO_DATE - 1
+        inside: list[tuple[int, int]] = []
+        for leaf, offset in searcher.reader().leaf_readers():
+            deadline.check()
+            deleted = leaf.has_deletions()
+            for n, value in enumerate(leaf.column_reader("date", translate=False)):
+                if lo <= value <= hi and not (deleted and leaf.is_deleted(n)):
+                    inside.append((value, offset + n))
+        inside.sort(reverse=True)
+        return [(0.0, docnum) for _, docnum in inside[:limit]], len(inside)
 
     def snippets(self, results: Results, hits: list[Hit] | None = None) -> list[Hit]:
         """Make the snippets of *hits* (default: all of *results*) that have none; returns those made.

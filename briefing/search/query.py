@@ -64,8 +64,9 @@ class ParsedQuery:
     text: str
     query: wq.Query
     terms: set[str] = field(default_factory=set)
-    # Date ranges of the query, applied as a filter; None when there are none.
-    dates: wq.Query | None = None
+    # The query's date ranges together, as (first, last) in the date column's
+    # units (None: open), applied as a filter; None when there are none.
+    dates: tuple[int | None, int | None] | None = None
     # What was lowered or cut to keep the query bounded, for the user.
     notes: list[str] = field(default_factory=list)
 
@@ -157,7 +158,14 @@ class _Bounds:
             return deadline.TimedPhrase.of(q)
         if q.is_leaf():
             return q
-        return q.apply(self)
+        q = q.apply(self)
+        if type(q) is wq.Or:
+            # A tree of unions, which can skip blocks that cannot reach the
+            # top hits. Whoosh preloads and scores every posting in segments
+            # under 5,000 documents: a common word over many small segments
+            # was scored 45,000 times for 20 hits.
+            q.matcher_type = wq.Or.DEFAULT_MATCHER
+        return q
 
     def expand(self, q: wq.Query) -> wq.Query:
         shown = f"{q.text}~" if isinstance(q, wq.FuzzyTerm) else q.text if isinstance(q, wq.Wildcard) else f"{q.text}*"
@@ -209,17 +217,19 @@ def _is_date(q: wq.Query) -> bool:
     return isinstance(q, wq.NumericRange) and q.fieldname == "date"
 
 
-def _split_dates(q: wq.Query) -> tuple[wq.Query, wq.Query | None]:
-    """The query without its top-level date ranges, and those ranges (all must hold)."""
+def _split_dates(q: wq.Query) -> tuple[wq.Query, tuple[int | None, int | None] | None]:
+    """The query without its top-level date ranges, and the span all of them allow."""
     if _is_date(q):
-        return wq.Every(), q
-    if isinstance(q, wq.And):
-        dates = [c for c in q.subqueries if _is_date(c)]
-        if dates:
-            rest = [c for c in q.subqueries if not _is_date(c)]
-            words = rest[0] if len(rest) == 1 else wq.And(rest) if rest else wq.Every()
-            return words, dates[0] if len(dates) == 1 else wq.And(dates)
-    return q, None
+        ranges, words = [q], wq.Every()
+    elif isinstance(q, wq.And) and any(_is_date(c) for c in q.subqueries):
+        ranges = [c for c in q.subqueries if _is_date(c)]
+        rest = [c for c in q.subqueries if not _is_date(c)]
+        words = rest[0] if len(rest) == 1 else wq.And(rest) if rest else wq.Every()
+    else:
+        return q, None
+    first = max((r.start for r in ranges if r.start is not None), default=None)
+    last = min((r.end for r in ranges if r.end is not None), default=None)
+    return words, (first, last)
 
 
 def parse_query(text: str, searcher: Searcher, schema=None) -> ParsedQuery:

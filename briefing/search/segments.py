@@ -35,8 +35,11 @@ from briefing.search.schema import INDEX_NAME, document, make_schema
 # seventh of a build's time).
 CHUNK = 1000
 POOL_MB = 256
-# A pass that made this many chunk segments merges them, this many at a time.
-MERGE_GROUP = 10
+# A pass merges its chunk segments in groups of at least MERGE_GROUP, large
+# enough to leave about TARGET_SEGMENTS of them (100,000 articles: 6 segments
+# of about 17,000), each document merged once.
+MERGE_GROUP = 8
+TARGET_SEGMENTS = 6
 # An update merges the small segments left by earlier updates once there are
 # this many below SMALL documents: a bounded cost, paid rarely.
 SMALL = 1000

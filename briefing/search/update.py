@@ -9,7 +9,9 @@ here, through one writer.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
+import itertools
 import os
 import shutil
 from collections.abc import Callable
@@ -52,9 +54,12 @@ class Update:
         # An index with documents may hold one for a file the catalogue does
         # not know (a kill between the two commits): a new document replaces it.
         self.fresh = ix.doc_count_all() == 0
-        self.merges: list = []
+        self.merges: list = []  # (segments, future of their merge)
+        self.made: list = []  # chunk segments committed, not yet handed to a merge
+        self.pool = None
+        self.group = 0
         # Updates merge the small segments earlier updates left; a pass in
-        # workers merges only its own segments, in the workers (see _start_merges).
+        # workers merges only its own segments, in the workers (see _merge_later).
         self.merge_policy = None
 
     def _writer(self) -> seg.Committer:
@@ -66,17 +71,29 @@ class Update:
         return self.writer
 
     def _commit(self, built=()) -> None:
-        """Whoosh first, then the catalogue: the catalogue never claims more than the index holds."""
-        if built:
-            self._writer().add_segments(built)
+        """Whoosh first, then the catalogue: the catalogue never claims more than the index holds.
+
+        Segments built by workers join the index here, and merged ones
+        replace their sources, in the same commit.
+        """
+        merged = [m for m in self.merges if m[1].done()]
+        if built or merged:
+            writer = self._writer()
+            writer.add_segments(built)
+            for group, future in merged:
+                segment, build_dir = future.result()
+                writer.replace_segments(segment, Path(build_dir), group)
+            done = {id(m) for m in merged}
+            self.merges = [m for m in self.merges if id(m) not in done]
         if self.writer is not None:
-            if self.written or built or self.report.rebuilt:
+            if self.written or built or merged or self.report.rebuilt:
                 self.writer.commit(mergetype=self.merge_policy)
             else:
                 self.writer.cancel()
             self.writer = None
             self.written = 0
         self.catalogue.flush()
+        self._merge_later([s for s, _ in built])
 
     def run(self) -> None:
         with contextlib.ExitStack() as self.resources:
@@ -156,18 +173,33 @@ class Update:
             self._step()
 
     def _in_workers(self, jobs, known: dict[str, Known], workers: int) -> None:
-        """Workers read, parse and index chunks of files into segments; this process commits them."""
+        """Workers read, parse and index chunks of files into segments; this process commits them.
+
+        A few chunks at a time are handed out, so that merges of the chunk
+        segments already committed run between them, and a search during a
+        long first build meets a few dozen segments, not hundreds (a search
+        pays for every segment, and Whoosh's length statistics for the square).
+        """
         chunks, start, size = [], 0, self.FIRST_BATCH
         while start < len(jobs):
             chunks.append(jobs[start:start + size])
             start += size
             size = min(size * 2, seg.CHUNK)
-        built: list[tuple[object, Path]] = []
-        made: list = []  # full-size segments this pass made, to merge
+        full = sum(len(c) >= seg.CHUNK for c in chunks)
+        self.group = max(seg.MERGE_GROUP, -(-full // seg.TARGET_SEGMENTS))
         self.merge_policy = seg.no_merge
-        pool = self.resources.enter_context(worker_pool(min(workers, len(chunks))))
-        results = pool.map(seg.build_chunk, [(str(self.folder), [self._args(j, known) for j in c]) for c in chunks])
-        for chunk, (segment, build_dir, outcomes) in zip(chunks, results, strict=True):
+        self.pool = self.resources.enter_context(worker_pool(min(workers, len(chunks))))
+        built: list[tuple[object, Path]] = []
+        pending: list = []
+        ahead = iter(chunks)
+        for chunk in itertools.islice(ahead, workers + 1):
+            pending.append((chunk, self._submit(chunk, known)))
+        while pending:
+            chunk, future = pending.pop(0)
+            segment, build_dir, outcomes = future.result()
+            following = next(ahead, None)
+            if following is not None:
+                pending.append((following, self._submit(following, known)))
             for job, outcome in zip(chunk, outcomes, strict=True):
                 self._apply(job, known.get(job[1]), outcome, in_segment=True)
                 self.done += 1
@@ -175,9 +207,7 @@ class Update:
                 shutil.rmtree(build_dir, ignore_errors=True)
             else:
                 built.append((segment, Path(build_dir)))
-                if segment.doc_count_all() >= seg.CHUNK:
-                    made.append(segment)
-            if self.written >= self.batch or len(built) >= 8:
+            if self.written >= self.batch or len(built) >= 4 or any(m[1].done() for m in self.merges):
                 self._commit(built)
                 built = []
                 self._grow()
@@ -185,26 +215,25 @@ class Update:
                 self.progress(self.done, self.total, False)
         if built:
             self._commit(built)
-        self._start_merges(pool, made)
+        self._merge_later([], final=True)
 
-    def _start_merges(self, pool, made: list) -> None:
-        """Merge the pass's chunk segments in groups, each group once, in the workers."""
-        if seg.MERGE_GROUP < 2 or len(made) < seg.MERGE_GROUP:
+    def _submit(self, chunk, known: dict[str, Known]):
+        return self.pool.submit(seg.build_chunk, (str(self.folder), [self._args(j, known) for j in chunk]))
+
+    def _merge_later(self, committed: list, final: bool = False) -> None:
+        """Hand groups of the pass's committed chunk segments to the workers to merge, each group once."""
+        if self.pool is None or self.group < 2:
             return
-        groups = [made[i:i + seg.MERGE_GROUP] for i in range(0, len(made), seg.MERGE_GROUP)]
-        if len(groups[-1]) < 2:
-            groups.pop()
-        self.merges = [(group, pool.submit(seg.merge_segments, (str(self.folder), group))) for group in groups]
+        self.made.extend(s for s in committed if s.doc_count_all() >= seg.CHUNK)
+        while len(self.made) >= self.group or (final and len(self.made) >= 2):
+            group, self.made = self.made[:self.group], self.made[self.group:]
+            self.merges.append((group, self.pool.submit(seg.merge_segments, (str(self.folder), group))))
 
     def _finish_merges(self) -> None:
-        """Each merged segment replaces its group, in a commit of its own."""
-        for group, future in self.merges:
-            merged, build_dir = future.result()
-            writer = self._writer()
-            writer.replace_segments(merged, Path(build_dir), group)
-            writer.commit(mergetype=seg.no_merge)
-            self.writer = None
-        self.merges = []
+        """Commit the merges still running when the pass ends."""
+        while self.merges:
+            concurrent.futures.wait([f for _, f in self.merges])
+            self._commit()
 
     def _check(self, path: Path, rel: str, known: Known | None):
         """The file as a job to read, or None when it is unchanged or cannot be read at all."""
