@@ -106,6 +106,15 @@ def record_toc(folder: Path, generation: int) -> None:
     os.replace(temporary, target)
 
 
+def forget_older(folder: Path, generation: int) -> None:
+    """Remove the manifests of generations before *generation* (their files are gone with them)."""
+    for name in os.listdir(folder):
+        m = _MANIFEST.match(name)
+        if m and not m.group(2) and int(m.group(1)) < generation:
+            with contextlib.suppress(OSError):
+                (folder / name).unlink()
+
+
 def check(folder: Path, generation: int) -> str | None:
     """None when generation *generation*'s files are as written, else what is wrong."""
     try:

@@ -88,6 +88,7 @@ class Committer(SegmentWriter):
         integrity.write_manifest(self.folder, self.generation, segments)
         super()._commit_toc(segments)
         integrity.record_toc(self.folder, self.generation)
+        integrity.forget_older(self.folder, self.generation)
 
     def cancel(self) -> None:
         super().cancel()
