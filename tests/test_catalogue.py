@@ -148,3 +148,24 @@ def test_a_large_batch_built_as_segments_in_workers_finds_the_same_articles(tmp_
     with Engine(split.open()) as engine:
         assert len(engine.search("Zanzibar", limit=None).hits) == 39
         assert [h.path for h in engine.search("Mombasa").hits] == ["extra-00.md"]
+
+
+def test_updates_merge_their_small_segments_at_a_bounded_cost_and_leave_the_large_ones(tmp_path, content, monkeypatch):
+    monkeypatch.setattr(segments_module, "SMALL", 3)
+    monkeypatch.setattr(segments_module, "SMALL_MERGE_AT", 4)
+    monkeypatch.setattr(segments_module, "MERGE_CAP", 6)
+    for n in range(20):
+        (content / f"base-{n:02}.md").write_text(f"---\ntitle: Base {n}\n---\nA base report {n}.\n", encoding="utf-8")
+    index = ContentIndex(content, tmp_path / "i")
+    index.update()
+    large = {s.segment_id() for s in index.open()._read_toc().segments}
+    for n in range(12):  # twelve updates of one file each
+        (content / f"late-{n:02}.md").write_text(f"---\ntitle: Late {n}\n---\nA late report {n}.\n", encoding="utf-8")
+        index.update()
+        segments = index.open()._read_toc().segments
+        # The large segments are never rewritten; the small ones never pile up.
+        assert large <= {s.segment_id() for s in segments}
+        assert sum(s.doc_count_all() < 3 for s in segments) <= 4
+    with Engine.open(index) as engine:
+        assert len(engine.search("late", limit=None).hits) == 12
+        assert len(engine.search("base", limit=None).hits) == 20
