@@ -22,22 +22,19 @@ import json  # noqa: E402
 import resource  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
+from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from briefing.tui.app import BriefingApp  # noqa: E402
+from briefing.tui.services import Pace  # noqa: E402
 from briefing.tui.widgets.article_list import ArticleList  # noqa: E402
 from briefing.tui.widgets.reading_pane import ReadingPane  # noqa: E402
 
 
-class ProbedApp(BriefingApp):
-    # Style paths are read relative to the class's own module: point them home.
-    CSS_PATH = [str(Path(sys.modules[BriefingApp.__module__].__file__).parent / p) for p in BriefingApp.CSS_PATH]
-    listed_at: float | None = None
-
-    def _catalogue_read(self, snapshot) -> None:
-        super()._catalogue_read(snapshot)
-        if self.listed_at is None and snapshot is not None and snapshot.entries:
-            self.listed_at = time.perf_counter()
+def listed(app: BriefingApp) -> bool:
+    """Whether the reader has its list (the catalogue read, with articles in it)."""
+    reader = app.reader
+    return reader is not None and reader.snapshot is not None and bool(reader.snapshot.entries)
 
 
 async def timed_press(pilot, key: str, until=None) -> tuple[float, float]:
@@ -58,10 +55,9 @@ def net_ms(samples: list[tuple[float, float]], baseline: list[tuple[float, float
 
 
 async def probe(content: Path, index_dir: Path) -> dict[str, float]:
-    app = ProbedApp(content, index_dir)
-    app.read_delay = 3600
+    app = BriefingApp(content, index_dir, pace=Pace(read=3600))
     async with app.run_test(size=(160, 48)) as pilot:
-        while app.listed_at is None:
+        while not listed(app):
             await asyncio.sleep(0.005)
         # Wait for the first screen to be drawn with the list on it.
         await pilot.pause()
@@ -73,7 +69,7 @@ async def probe(content: Path, index_dir: Path) -> dict[str, float]:
         baseline = [await timed_press(pilot, "f12") for _ in range(20)]
         # Moving: the pane follows only once the selection rests, so a move
         # costs the list's own redraw.
-        app.follow_delay = 3600
+        app.reader.pace = replace(app.reader.pace, follow=3600)
         moves = [await timed_press(pilot, "j") for _ in range(30)]
         opens = []
         for _ in range(10):

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from briefing.stories import grouping  # noqa: E402
-from briefing.stories.evaluation import SAMPLE_STORY, evaluate, pair_scores  # noqa: E402
+from bench.story_evaluation import SAMPLE_STORY, evaluate, pair_scores  # noqa: E402
 
 STORIES = ROOT / "tests" / "data" / "stories"
 SAMPLE = ROOT / "content"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from briefing.model import Article, UnreadableFile
 from briefing.parse import parse_file
+from briefing.sanitize import escape_name
 
 # Enough for an article, the earlier reports its story is compared with, and going back and forth.
 CACHE_SIZE = 64
@@ -26,7 +27,7 @@ class ArticleCache:
         try:
             stat = path.stat()
         except OSError as exc:
-            return None, f"{path.name} can no longer be read ({exc.strerror})."
+            return None, f"{escape_name(path.name)} can no longer be read ({exc.strerror})."
         key = (path, stat.st_size, stat.st_mtime_ns)
         with self._lock:
             if key in self._items:

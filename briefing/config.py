@@ -15,6 +15,8 @@ from typing import Any, Callable
 
 import yaml
 
+from briefing import safe_yaml
+
 CONFIG_ENV = "BRIEFING_CONFIG"
 FILE_NAME = "config.yaml"
 # Side panes narrower than this cannot show a title.
@@ -77,6 +79,15 @@ def _date_format(value: Any) -> str:
     return value
 
 
+def _minutes(value: Any) -> int:
+    """Minutes between background fetches: 0 is never; otherwise at least 5, to stay polite."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not (value == 0 or 5 <= value <= 24 * 60):
+        raise ConfigError("wants minutes between fetches: 0 (never) or 5 to 1440")
+    return value
+
+
 def _widths(value: Any) -> dict[str, int]:
     if not isinstance(value, dict):
         raise ConfigError("wants a mapping such as {articles: 36, keypoints: 30}")
@@ -111,9 +122,10 @@ def _keys(value: Any) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Setting:
+    """How one setting is read; its default is the field of :class:`Settings` of the same name."""
+
     name: str
     convert: Callable[[Any], Any]
-    default: Any
     help: str
     env: str | None = None
 
@@ -121,44 +133,60 @@ class Setting:
 SETTINGS = {
     s.name: s
     for s in [
-        Setting("content", _path, Path("content"), "folder of briefing files", "BRIEFING_CONTENT"),
-        Setting("index", _path, None, "index folder (none: one per content folder in the user cache)",
+        Setting("content", _path, "folder of briefing files", "BRIEFING_CONTENT"),
+        Setting("index", _path, "index folder (none: one per content folder in the user cache)",
                 "BRIEFING_INDEX_DIR"),
-        Setting("theme", _name, None, "theme name (none: dark, or ansi on a 16-colour terminal)", "BRIEFING_THEME"),
-        Setting("follow_links", _bool, False, "read files that links in the content folder point to outside it",
+        Setting("theme", _name, "theme name (none: dark, or ansi on a 16-colour terminal)", "BRIEFING_THEME"),
+        Setting("follow_links", _bool, "read files that links in the content folder point to outside it",
                 "BRIEFING_FOLLOW_LINKS"),
-        Setting("ascii", _bool, False, "draw borders and marks with ASCII characters only", "BRIEFING_ASCII"),
-        Setting("mouse", _bool, True, "let the terminal send mouse events", "BRIEFING_MOUSE"),
-        Setting("date_format", _date_format, "%Y-%m-%d", "how dates are shown (strftime)", "BRIEFING_DATE_FORMAT"),
-        Setting("widths", _widths, {}, "side pane widths in columns: articles, keypoints"),
-        Setting("keys", _keys, {}, "key bindings by action id (see the help screen, ?)"),
+        Setting("ascii", _bool, "draw borders and marks with ASCII characters only", "BRIEFING_ASCII"),
+        Setting("mouse", _bool, "let the terminal send mouse events", "BRIEFING_MOUSE"),
+        Setting("date_format", _date_format, "how dates are shown (strftime)", "BRIEFING_DATE_FORMAT"),
+        Setting("widths", _widths, "side pane widths in columns: articles, keypoints"),
+        Setting("fetch_interval", _minutes, "minutes between feed fetches while the reader runs (0: never)",
+                "BRIEFING_FETCH_INTERVAL"),
+        Setting("keys", _keys, "key bindings by action id (see the help screen, ?)"),
     ]
 }
 
 
 @dataclass
 class Settings:
-    """The effective settings, where each came from, and what was wrong on the way."""
+    """The effective settings, where each came from, and what was wrong on the way.
 
-    values: dict[str, Any] = field(default_factory=lambda: {n: s.default for n, s in SETTINGS.items()})
+    One field per entry of :data:`SETTINGS`, with its default; ``sources``
+    says where each value came from ("default", the file, "$VARIABLE",
+    "command line", "given").
+    """
+
+    content: Path = Path("content")
+    index: Path | None = None
+    theme: str | None = None
+    follow_links: bool = False
+    ascii: bool = False
+    mouse: bool = True
+    date_format: str = "%Y-%m-%d"
+    widths: dict[str, int] = field(default_factory=dict)
+    fetch_interval: int = 0
+    keys: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=lambda: {n: "default" for n in SETTINGS})
     problems: list[str] = field(default_factory=list)
     file: Path | None = None
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["values"][name]
-        except KeyError:
-            raise AttributeError(name) from None
+    def value(self, name: str) -> Any:
+        """The value of the setting *name* (a key of :data:`SETTINGS`)."""
+        if name not in SETTINGS:
+            raise KeyError(name)
+        return getattr(self, name)
 
     def set(self, name: str, raw: Any, source: str, where: str) -> None:
         """Use *raw* for *name* if it converts; otherwise report it and keep the value so far."""
         try:
             value = SETTINGS[name].convert(raw)
         except ConfigError as exc:
-            self.problems.append(f"{where}: {name} {exc}; using {describe(self.values[name])}")
+            self.problems.append(f"{where}: {name} {exc}; using {describe(self.value(name))}")
             return
-        self.values[name] = value
+        setattr(self, name, value)
         self.sources[name] = source
 
     @classmethod
@@ -195,7 +223,7 @@ def read_file(path: Path, settings: Settings, required: bool) -> None:
         return
     settings.file = path
     try:
-        data = yaml.safe_load(text)
+        data = safe_yaml.load(text)
     except yaml.YAMLError as exc:
         settings.problems.append(f"{path}: not valid YAML ({' '.join(str(exc).split())}); using the defaults")
         return

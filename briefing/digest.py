@@ -3,21 +3,25 @@
 For each article its title, source and date, its key points with the
 analyst's verified/disputed marks, its facts and the analyst's note, grouped
 by day, newest first. Written atomically, so a reader of the file never sees
-half a digest.
+half a digest, and privately (0600): it carries the analyst's notes.
+
+A digest is read in a terminal as often as in an editor, so everything in it
+that came from outside passes the sanitiser again, whatever wrote it first:
+no control character, escape sequence or invisible character is ever written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.article_cache import ArticleCache
 from briefing.model import FACT_GROUPS, Article, Entry
+from briefing.private import write_private
+from briefing.sanitize import clean_line, clean_text
 from briefing.state import ArticleState
 
 MARK_LABEL = {"verified": "[verified]", "disputed": "[disputed]"}
@@ -34,7 +38,14 @@ class DigestItem:
 
 
 def escape(text: str) -> str:
-    return _MARKDOWN.sub(r"\\\1", text)
+    """One line of outside text, safe for a terminal and shown literally by a Markdown viewer."""
+    return _MARKDOWN.sub(r"\\\1", clean_line(text))
+
+
+def _code(text: str) -> str:
+    """*text* as a Markdown code span, fenced with more backticks than it holds in a row."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if len(fence) > 1 else f"`{text}`"
 
 
 def render(items: Sequence[DigestItem], title: str = "Briefing digest") -> str:
@@ -59,7 +70,7 @@ def _article(item: DigestItem) -> list[str]:
     marks = [label for flag, label in (("starred", "starred"), ("flagged", "flagged for follow-up"))
              if getattr(state, flag)]
     details = [escape(byline)] if byline else []
-    details.append(f"`{entry.rel}`")
+    details.append(_code(clean_line(entry.rel)))
     details += marks
     lines += [" \u00b7 ".join(details), ""]
     if article is None:
@@ -86,24 +97,14 @@ def _article(item: DigestItem) -> list[str]:
     if state.noted:
         lines += ["**Note**", ""]
         # The note is the analyst's own text, Markdown included: passed on as written.
-        lines += [f"> {line}" if line.strip() else ">" for line in state.note.splitlines()]
+        lines += [f"> {line}" if line.strip() else ">" for line in clean_text(state.note).splitlines()]
         lines.append("")
     return lines
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write *text* to *path* through a temporary file in the same folder and a rename."""
-    path = path.expanduser()
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """Write *text* to *path* through a private (0600) temporary file in the same folder and a rename."""
+    write_private(path, text)
 
 
 def collect(

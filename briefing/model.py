@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from briefing.sanitize import clean_field, clean_line, clean_text, shown_path
+
 ParagraphKind = Literal["heading", "text", "quote", "list"]
 KeyPointOrigin = Literal["given", "extracted"]
 FactKind = Literal["figure", "date", "person", "place", "organisation"]
@@ -80,6 +82,50 @@ class Fact:
         return data
 
 
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """Text of the source left out of the article (a share bar, a sign-off, a tracking pixel), and why.
+
+    The file is never changed; ``briefing parse --json`` lists these so that
+    nothing leaves the article unseen. *line* is where it stands in the file
+    (1-based, as an editor numbers lines), where the file has lines of its own.
+    """
+
+    text: str
+    reason: str
+    line: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"text": self.text, "reason": self.reason}
+        if self.line is not None:
+            data["line"] = self.line
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """Where (and when, and by whom) a story was filed: "WASHINGTON, March 2 -", "LONDON (Reuters) -".
+
+    It stays in the first paragraph's text, as written; *anchor* covers it
+    there (its dash included), and the first sentence starts after it.
+    """
+
+    text: str
+    place: str | None
+    date: str | None
+    agency: str | None
+    anchor: Anchor
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "place": self.place,
+            "date": self.date,
+            "agency": self.agency,
+            "anchor": self.anchor.to_json(),
+        }
+
+
 def byline(source: str | None, date: dt.date | None) -> list[str]:
     """Source and ISO date, where known."""
     return [p for p in (source, date.isoformat() if date else None) if p]
@@ -105,6 +151,22 @@ class Article:
     truncated: bool = False
     title_derived: bool = False
     warnings: list[str] = field(default_factory=list)
+    # From a web page's or a message's metadata, where it gives them.
+    author: str | None = None
+    description: str | None = None
+    dateline: Dateline | None = None
+    dropped: list[Dropped] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Whatever made the article (a parser, a feed), its fields are safe to show.
+        self.title = clean_field(self.title)
+        self.source = clean_field(self.source) if self.source else self.source
+        self.url = clean_line(self.url) if self.url else self.url
+        self.tags = [clean_line(t) for t in self.tags]
+        self.warnings[:] = [clean_line(w) for w in self.warnings]
+        self.author = clean_field(self.author) if self.author else self.author
+        self.description = clean_line(self.description) if self.description else self.description
+        self.dropped = [Dropped(clean_text(d.text), clean_line(d.reason), d.line) for d in self.dropped]
 
     @property
     def headings(self) -> list[str]:
@@ -119,7 +181,7 @@ class Article:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "path": str(self.path),
+            "path": shown_path(self.path),
             "title": self.title,
             "title_derived": self.title_derived,
             "date": self.date.isoformat() if self.date else None,
@@ -131,6 +193,10 @@ class Article:
             "paragraphs": [p.to_json() for p in self.paragraphs],
             "truncated": self.truncated,
             "warnings": list(self.warnings),
+            "author": self.author,
+            "description": self.description,
+            "dateline": self.dateline.to_json() if self.dateline else None,
+            "dropped": [d.to_json() for d in self.dropped],
         }
 
 
@@ -148,14 +214,22 @@ class Entry:
     # The story the article was grouped into when indexed (see briefing.stories).
     story: int | None = None
 
+    def __post_init__(self) -> None:
+        # Entries are read back from the catalogue, which another version may have written.
+        object.__setattr__(self, "title", clean_field(self.title))
+        if self.source:
+            object.__setattr__(self, "source", clean_field(self.source))
+
     @property
     def byline(self) -> list[str]:
         return byline(self.source, self.date)
 
     @classmethod
     def of(cls, article: Article, root: Path, digest: str = "") -> Entry:
+        from briefing.library import rel_of
+
         return cls(
-            rel=article.path.relative_to(root).as_posix(),
+            rel=rel_of(article.path, root),
             path=article.path,
             title=article.title,
             source=article.source,

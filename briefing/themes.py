@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from briefing import safe_yaml
+
 # The sixteen colours every terminal has, by the names the terminal layer uses,
 # plus "ansi_default": the terminal's own foreground or background.
 ANSI_NAMES = frozenset(
@@ -122,7 +124,7 @@ def load_theme(path: Path) -> ThemeSpec:
         raise ThemeError(f"cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
     try:
         # The C loader where PyYAML has it: themes are read at every start.
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = safe_yaml.load(text)
     except yaml.YAMLError as exc:
         raise ThemeError(f"not valid YAML ({' '.join(str(exc).split())})") from None
     spec = parse_theme(data, str(path))

@@ -35,22 +35,44 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+# What each token becomes (its stem, or None for a stop word): news repeats its words,
+# and this is most of the time spent on a sentence. Bounded: cleared when it grows large.
+_STEMS: dict[str, str | None] = {}
+_MAX_CACHED = 200_000
+
+
+def _content_stem(token: str) -> str | None:
+    found = _STEMS.get(token, False)
+    if found is not False:
+        return found  # type: ignore[return-value]
+    low = token.lower().replace("\u2019", "'")
+    if low.endswith("'s"):
+        low = low[:-2]
+    result = None if low in STOPWORDS or len(low) < 2 else stem(low)
+    if len(_STEMS) >= _MAX_CACHED:
+        _STEMS.clear()
+    _STEMS[token] = result
+    return result
+
+
 def content_word_list(text: str, numbers: bool = True) -> list[tuple[str, bool]]:
     """Each content word of *text*, stemmed and lower-cased, in order, with
     whether it was capitalised (a name, more often than not)."""
     out = []
-    for token in tokens(text):
+    for token in _WORD.findall(text):
         if not numbers and token[0].isdigit():
             continue
-        low = token.lower().replace("\u2019", "'")
-        if low.endswith("'s"):
-            low = low[:-2]
-        if low in STOPWORDS or len(low) < 2:
-            continue
-        out.append((stem(low), token[0].isupper()))
+        word = _content_stem(token)
+        if word is not None:
+            out.append((word, token[0].isupper()))
     return out
 
 
 def content_words(text: str) -> set[str]:
     """Stemmed, lower-cased words of *text* other than stop words."""
-    return {word for word, _ in content_word_list(text)}
+    out = set()
+    for token in _WORD.findall(text):
+        word = _content_stem(token)
+        if word is not None:
+            out.add(word)
+    return out

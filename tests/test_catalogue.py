@@ -33,8 +33,9 @@ def test_a_broken_file_is_reported_at_every_update_but_read_once(tmp_path, conte
     assert any(p.startswith("broken.txt") for p in index.snapshot().problems)
 
     decoded: list[str] = []
-    real = files_module.decode_bytes
-    monkeypatch.setattr(files_module, "decode_bytes", lambda data, rel: decoded.append(rel) or real(data, rel))
+    real = files_module.parse_bytes
+    monkeypatch.setattr(files_module, "parse_bytes",
+                        lambda data, path, extras=True, name=None: decoded.append(name) or real(data, path, extras, name))
     again = index.update()
     assert any(line.startswith("broken.txt") for line in again.skipped)
     assert decoded == []

@@ -71,3 +71,31 @@ def test_missing_content_folder_is_a_clear_error(tmp_path):
     assert "content folder not found" in result.stderr and "Traceback" not in result.stderr
     result = run(cwd=tmp_path)
     assert result.returncode == 2 and "--content" in result.stderr
+
+
+def test_index_progress_lines_are_the_protocol_the_reader_reads(content):
+    from briefing.progress import Notice, Progress, read_line
+
+    result = run("--content", str(content), "index", "--progress-lines")
+    assert result.returncode == 0, result.stderr
+    steps = [read_line(line) for line in result.stderr.splitlines()]
+    assert steps and all(isinstance(s, Progress) for s in steps), result.stderr
+    assert steps[-1].committed and steps[-1].done == steps[-1].total == 5
+    # One format both ways, and anything else is an error line, kept whole.
+    assert read_line(Progress(3, 10, 1.5, True).line()) == Progress(3, 10, 1.5, True)
+    assert read_line(Notice("the index was rebuilt").line()) == Notice("the index was rebuilt")
+    assert read_line("briefing: cannot write the index\n") == "briefing: cannot write the index"
+    assert Progress(120, 1000, 2.0).summary() == "120/1000 (60 files/s)"
+
+
+def test_stories_are_named_by_their_first_real_headline_and_counted_in_words(content):
+    result = run("--content", str(content), "stories")
+    assert result.returncode == 0, result.stderr
+    # 000 opens the story but has no headline of its own (its title is its lede); 001 has one.
+    assert result.stdout.splitlines()[1].split(None, 1)[1] == (
+        "5 articles, no source named, undated  Jihadist Rebels Capture Aleppo: A Turning Point in the Syrian Civil War")
+    data = json.loads(run("--content", str(content), "stories", "--json").stdout)
+    assert data[0]["title"].startswith("Jihadist Rebels Capture Aleppo")
+    story = run("--content", str(content), "story", str(data[0]["id"]))
+    assert story.stdout.startswith(f"Story {data[0]['id']}: Jihadist Rebels Capture Aleppo")
+    assert "(s)" not in story.stdout

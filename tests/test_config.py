@@ -116,3 +116,23 @@ def test_config_show_tells_of_a_theme_chosen_in_the_reader(private_config, conte
     write_config(private_config, "theme: light\n")  # a later edit of the file wins
     assert main(["--content", str(content_dir), "config"]) == 0
     assert "chosen in the reader" not in capsys.readouterr().out
+
+
+def test_each_setting_is_a_typed_field_of_settings_with_its_default():
+    import dataclasses
+    import typing
+
+    import pytest
+
+    hints = typing.get_type_hints(config.Settings)
+    fields = {f.name for f in dataclasses.fields(config.Settings)} - {"sources", "problems", "file"}
+    assert fields == set(config.SETTINGS)
+    defaults = config.Settings()
+    assert (defaults.content, defaults.index, defaults.theme, defaults.mouse, defaults.ascii) == (
+        Path("content"), None, None, True, False)
+    assert hints["widths"] == dict[str, int] and hints["mouse"] is bool
+    # A misspelt setting in code fails at once rather than reading as None.
+    with pytest.raises(AttributeError):
+        defaults.colour  # noqa: B018
+    given = config.Settings.of(widths={"articles": 40}, mouse="no")
+    assert given.widths == {"articles": 40} and given.mouse is False and given.sources["mouse"] == "given"

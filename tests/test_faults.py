@@ -95,8 +95,8 @@ async def test_a_note_that_cannot_be_saved_is_reported_and_kept_open(content):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         # The state file may grow no more: SQLite then fails exactly as on a full disk.
-        pages = app.store.con.execute("PRAGMA page_count").fetchone()[0]
-        app.store.con.execute(f"PRAGMA max_page_count = {pages}")
+        pages = app.services.store.con.execute("PRAGMA page_count").fetchone()[0]
+        app.services.store.con.execute(f"PRAGMA max_page_count = {pages}")
         await pilot.press("a")
         typed = "Casualty figures disagree; check with the field office. " * 300
         app.screen.query_one(TextArea).insert(typed)
@@ -108,9 +108,9 @@ async def test_a_note_that_cannot_be_saved_is_reported_and_kept_open(content):
         assert isinstance(app.screen, NoteScreen) and app.screen.unsaved
         assert app.screen.query_one(TextArea).text == typed
         # Room again: ctrl+s now keeps it.
-        app.store.con.execute("PRAGMA max_page_count = 1073741823")
+        app.services.store.con.execute("PRAGMA max_page_count = 1073741823")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, NoteScreen)
-    entry = app.snapshot.entries[0]
+        entry = app.reader.snapshot.entries[0]
     assert StateStore().folder(content).load_one(entry).note == typed.strip()

@@ -7,6 +7,7 @@ line list a folder; a good file beside each bad one must still be listed.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
+from briefing.model import UnreadableFile
 from briefing.parse import parse_file
 from briefing.sanitize import clean_text
 from briefing.tui.app import BriefingApp
@@ -57,13 +59,14 @@ def test_a_file_that_is_not_text_is_skipped_with_its_reason(tmp_path, name, data
 def test_a_50_mb_file_is_refused_without_being_read(tmp_path, monkeypatch):
     (tmp_path / "good.txt").write_text(GOOD)
     sparse_file(tmp_path / "huge.txt", 50 * 1024 * 1024)
-    reads = []
-    real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real(self))
+    opened = []
+    real = os.open
+    monkeypatch.setattr(os, "open", lambda path, *args, **kw: opened.append(os.fspath(path)) or real(path, *args, **kw))
     snapshot = indexed(tmp_path)
     assert [e.path.name for e in snapshot.entries] == ["good.txt"]
     assert snapshot.problems == ["huge.txt: too large (50 MiB; the limit is 8 MiB)"]
-    assert "huge.txt" not in reads
+    assert any(p.endswith("good.txt") for p in opened)
+    assert not any(p.endswith("huge.txt") for p in opened)
 
 
 def test_text_in_a_wrong_or_mixed_encoding_is_read_with_a_warning(tmp_path):
@@ -107,15 +110,15 @@ def test_an_unreadable_file_is_reported(tmp_path, monkeypatch):
     secret.write_text(GOOD)
     secret.chmod(0)
     if os.geteuid() == 0:
-        # Root reads any file whatever its mode; make the read fail the way it would for anyone else.
-        real = Path.read_bytes
+        # Root reads any file whatever its mode; make the open fail the way it would for anyone else.
+        real = os.open
 
-        def denied(self):
-            if self.name == "secret.txt":
-                raise PermissionError(13, "Permission denied", str(self))
-            return real(self)
+        def denied(path, *args, **kwargs):
+            if os.fspath(path).endswith("secret.txt"):
+                raise PermissionError(13, "Permission denied", os.fspath(path))
+            return real(path, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "read_bytes", denied)
+        monkeypatch.setattr(os, "open", denied)
     snapshot = indexed(tmp_path)
     assert [e.path.name for e in snapshot.entries] == ["good.txt"]
     assert snapshot.problems == ["secret.txt: cannot be read (Permission denied)"]
@@ -236,3 +239,128 @@ def test_terminal_tricks_in_a_title_and_body_are_taken_out(write, case, raw, sho
 
 def test_a_carriage_return_cannot_hide_the_start_of_a_line():
     assert clean_text("Shown\rHidden?") == "Shown\nHidden?"
+
+
+def run_briefing(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """The command in a new process, with its memory capped: a read that never ends fails instead of filling RAM."""
+    import resource
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+
+    return subprocess.run([sys.executable, "-m", "briefing", *args], capture_output=True, text=True,
+                          timeout=timeout, preexec_fn=cap)
+
+
+def within(seconds: int, call):
+    """*call*(), failed if it has not returned after *seconds* (a read that waits for ever)."""
+    import signal
+
+    def late(*_):
+        raise TimeoutError(f"still waiting after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, late)
+    signal.alarm(seconds)
+    try:
+        return call()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def special_files(folder: Path) -> dict[str, str]:
+    """A named pipe, a socket and (as root) a device, each with a briefing's name; what each is reported as."""
+    import socket
+
+    made = {}
+    os.mkfifo(folder / "pipe.txt")
+    made["pipe.txt"] = "is a named pipe (FIFO), not a file"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(folder / "socket.md"))
+    server.close()
+    made["socket.md"] = "is a socket, not a file"
+    if os.geteuid() == 0:
+        os.mknod(folder / "zero.txt", 0o644 | stat.S_IFCHR, os.makedev(1, 5))  # /dev/zero's numbers
+        made["zero.txt"] = "is a character device, not a file"
+    else:
+        print("a device file needs root to make; only the pipe and the socket are tried")
+    return made
+
+
+def test_a_pipe_socket_or_device_never_blocks_any_command(tmp_path):
+    folder = tmp_path / "content"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD)
+    made = special_files(folder)
+    index = run_briefing("--content", str(folder), "index")
+    assert index.returncode == 0, index.stderr
+    for name, kind in made.items():
+        assert f"skipped: {name}: {kind}; skipped" in index.stdout
+    assert "1 added" in index.stdout
+    search = run_briefing("--content", str(folder), "search", "good")
+    assert search.returncode == 0 and "good.txt" in search.stdout
+    for name, kind in made.items():
+        parse = run_briefing("parse", str(folder / name))
+        assert parse.returncode == 1 and f"{name}: {kind}" in parse.stderr
+        with pytest.raises(UnreadableFile, match="not a file"):
+            within(10, lambda: parse_file(folder / name))
+
+
+def test_a_pipe_put_in_place_of_a_listed_file_is_not_waited_for(tmp_path):
+    from briefing.article_cache import ArticleCache
+
+    (tmp_path / "good.txt").write_text(GOOD)
+    (tmp_path / "swapped.txt").write_text(GOOD)
+    entry = next(e for e in indexed(tmp_path).entries if e.path.name == "swapped.txt")
+    (tmp_path / "swapped.txt").unlink()
+    os.mkfifo(tmp_path / "swapped.txt")
+    article, problem = within(10, lambda: ArticleCache().get(entry.path))
+    assert article is None and "named pipe" in problem
+
+
+def test_a_link_to_dev_zero_reads_nothing_even_when_links_are_followed(tmp_path):
+    folder = tmp_path / "content"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD)
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "random.md").symlink_to("/dev/urandom")
+    index = run_briefing("--content", str(folder), "--follow-links", "index")
+    assert index.returncode == 0, index.stderr
+    assert "zero.txt: links to a character device, not a file; skipped" in index.stdout
+    assert "random.md: links to a character device, not a file; skipped" in index.stdout
+    parse = run_briefing("parse", str(folder / "zero.txt"))
+    assert parse.returncode == 1 and "is a character device, not a file" in parse.stderr
+
+
+def test_a_folder_tree_deeper_than_the_recursion_limit_is_walked_and_reported(tmp_path):
+    folder = tmp_path / "content"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD)
+    depth = sys.getrecursionlimit() + 200
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        for _ in range(depth):
+            os.mkdir("d", dir_fd=fd)
+            inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        with open(os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "w") as f:
+            f.write(GOOD)
+    finally:
+        os.close(fd)
+    (folder / "d" / "d" / "near.txt").write_text(GOOD)
+    try:
+        index = run_briefing("--content", str(folder), "index")
+        assert index.returncode == 0, index.stderr[-2000:]
+        assert "2 added" in index.stdout  # good.txt and d/d/near.txt
+        deep = "/".join(["d"] * 33)
+        assert f"skipped: {deep}: more than 32 folders deep; not read" in index.stdout
+    finally:
+        # Removed from the bottom up without recursion (shutil.rmtree recurses).
+        path = folder
+        parts = [folder] + [folder / "/".join(["d"] * n) for n in range(1, depth + 1)]
+        os.unlink(parts[-1] / "deep.txt")
+        for path in reversed(parts[1:]):
+            for child in os.listdir(path):
+                os.unlink(path / child)
+            os.rmdir(path)

@@ -7,9 +7,11 @@ import subprocess
 import sys
 import pytest
 
-from briefing.evaluation import FACT_KINDS, evaluate, load_labels
 from briefing.parse import parse_file
 from conftest import ROOT
+
+sys.path.insert(0, str(ROOT))
+from bench.evaluation import FACT_KINDS, evaluate, load_labels  # noqa: E402
 
 LABELS = ROOT / "tests" / "data" / "eval" / "labels.yaml"
 
@@ -104,3 +106,20 @@ def test_parse_json_has_anchors_and_facts(sample):
     assert kinds == {"figure", "date", "person", "place", "organisation"}
     friday = next(f for f in data["facts"] if f["text"] == "Friday")
     assert friday["kind"] == "date" and friday["anchor"] is not None
+
+
+def test_extracted_points_start_with_the_lede_and_never_repeat(write):
+    text = (
+        "Port reopens after strike\n"
+        "The port of Rotterdam reopened on Thursday after a three-day strike by dock workers ended.\n"
+        "The port of Rotterdam reopened on Thursday after the three-day dock strike ended, the port said.\n"
+        "More than 40 container ships had waited at anchor during the strike, the port authority said.\n"
+        "The union said members accepted a 5% pay rise over two years.\n"
+        "Shipping lines expect the backlog to clear within two weeks.\n"
+        "Retailers had warned of shortages before Christmas.\n"
+    )
+    points = [k.text for k in parse_file(write("p.txt", text)).key_points]
+    assert points[0].startswith("The port of Rotterdam reopened on Thursday after a three-day")
+    # The second sentence says the lede again; the points add what the lede leaves out.
+    assert not any(p.startswith("The port of Rotterdam reopened on Thursday after the") for p in points)
+    assert any("40 container ships" in p for p in points)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -39,6 +40,37 @@ def test_any_bytes_parse_or_are_refused_with_a_reason(data, path):
 def test_text_in_other_encodings_parses_cleanly(text, encoding):
     data = text.encode(encoding, errors="replace")
     assert broken_promises(parse_bytes, data, Path("article.txt")) == []
+
+
+# Names as the system gives them: any text, with bytes that are not UTF-8 as surrogates (os.fsdecode).
+names = st.one_of(
+    st.text(st.characters(blacklist_characters="/\x00"), max_size=40),
+    st.binary(max_size=40).map(lambda b: os.fsdecode(b.replace(b"/", b"").replace(b"\x00", b""))),
+    st.lists(st.sampled_from(FRAGMENTS + ["\\", "\\x41", "\\u202e", "\\\\"]), max_size=8).map(
+        lambda parts: "".join(parts).replace("/", "").replace("\x00", "")),
+)
+
+
+@CHECKS
+@given(name=names)
+def test_any_name_is_shown_on_one_clean_line_and_can_be_found_again(name):
+    from briefing.sanitize import escape_name, unescape_name
+
+    shown = escape_name(name)
+    assert not FORBIDDEN.search(shown) and "\n" not in shown
+    shown.encode("utf-8")  # printable anywhere
+    assert unescape_name(shown) == name
+
+
+@CHECKS
+@given(text=any_text)
+def test_cleaning_twice_changes_nothing(text):
+    from briefing.sanitize import clean_field, clean_text
+
+    once = clean_text(text)
+    assert clean_text(once) == once
+    field = clean_field(text)
+    assert clean_field(field) == field and not FORBIDDEN.search(field)
 
 
 def saved_inputs() -> list[Path]:

@@ -119,8 +119,8 @@ async def test_help_lists_keys_by_pane_and_closes_without_esc(content_dir):
             assert group in text
         help_rows = {
             description: keys
-            for _, node in app.screen.groups
-            for keys, description, *_ in binding_rows(node)
+            for _, nodes in app.screen.groups
+            for keys, description, *_ in binding_rows(*nodes)
         }
         assert "q" in help_rows["Quit"].split(", ")
         assert "space" in help_rows["Page down"]
@@ -209,7 +209,7 @@ async def wait_for_index(pilot) -> None:
     app = pilot.app
     for _ in range(100):
         await pilot.pause(0.1)
-        if app.engine is not None:
+        if app.services.indexing.engine is not None:
             break
     await settle(pilot)
 
@@ -327,47 +327,6 @@ async def test_the_list_comes_from_the_index_and_only_the_opened_article_is_read
         assert len(parsed) == 2
 
 
-def dated_folder(write) -> None:
-    for name, title, source, date in [
-        ("a.md", "Bread prices climb in Homs", "AFP", "2024-11-28"),
-        ("b.md", "Aid convoy reaches Idlib", "Reuters", "2024-12-01"),
-        ("c.md", "Water shortages in Aleppo", "BBC", "2024-11-30"),
-    ]:
-        write(name, f"---\ntitle: {title}\nsource: {source}\ndate: {date}\n---\n{title} in Syria, officials said. Aleppo traders agreed.\n")
-
-
-async def test_o_cycles_the_order_of_the_list_and_of_results(write, tmp_path):
-    dated_folder(write)
-    app = BriefingApp(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        articles = app.query_one(ArticleList)
-
-        def names() -> list[str]:
-            return [e.rel for e in articles.entries]
-
-        assert names() == ["b.md", "c.md", "a.md"]  # newest first
-        assert articles.border_title == "Articles (3)"
-        await pilot.press("o")
-        assert articles.border_title == "Articles (3) \u00b7 source"
-        assert names() == ["a.md", "c.md", "b.md"]  # AFP, BBC, Reuters
-        await pilot.press("o")
-        assert articles.border_title == "Articles (3) \u00b7 title"
-        assert names() == ["b.md", "a.md", "c.md"]
-        await pilot.press("o")
-        assert names() == ["b.md", "c.md", "a.md"]
-        assert articles.border_title == "Articles (3)"
-
-        await pilot.press("slash", *"Aleppo OR Homs", "enter")
-        await pilot.pause(0.4)
-        await settle(pilot)
-        relevance = names()
-        assert relevance[0] == "a.md"  # "Homs" is in its title
-        await pilot.press("o")
-        assert articles.border_title == "Results (3 of 3) \u00b7 date"
-        assert names() == ["b.md", "c.md", "a.md"]
-
-
 async def test_a_file_removed_after_listing_says_so_when_opened(content):
     app = BriefingApp(content)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -392,7 +351,7 @@ async def test_an_unwritable_index_folder_still_lists_and_reads_the_articles(tmp
     app = BriefingApp(content_dir, blocker / "index")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.index_state == "failed"
+        assert app.services.indexing.state == "failed"
         assert app.query_one(ReadingPane).border_subtitle == "Search unavailable"
         assert any("Search is unavailable" in n.message for n in app._notifications)
         assert len(app.query_one(ArticleList).entries) == 5

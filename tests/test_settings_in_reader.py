@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 from textual.command import CommandPalette
 
 from briefing.config import Settings
 from briefing.state import StateStore
-from briefing.tui.app import BriefingApp, binding_ids
+from briefing.tui.app import BriefingApp
+from briefing.tui.keymap import binding_ids
 from briefing.tui.screens.help import HelpScreen, binding_rows
 from briefing.tui.widgets.article_list import ArticleList
 from briefing.tui.widgets.reading_pane import ReadingPane
@@ -28,7 +30,7 @@ def dated(tmp_path):
 
 
 def help_keys(app) -> dict[str, str]:
-    return {description: keys for _, node in app.screen.groups for keys, description, *_ in binding_rows(node)}
+    return {description: keys for _, nodes in app.screen.groups for keys, description, *_ in binding_rows(*nodes)}
 
 
 async def test_a_remapped_key_does_the_action_and_the_help_shows_it(content):
@@ -37,10 +39,10 @@ async def test_a_remapped_key_does_the_action_and_the_help_shows_it(content):
         await settle(pilot)
         await pilot.press("x")
         await pilot.pause()
-        assert app.states[app.query_one(ArticleList).current.rel].starred
+        assert app.reader.review.state(app.query_one(ArticleList).current).starred
         await pilot.press("s")  # the old key no longer stars (nor un-stars)
         await pilot.pause()
-        assert app.states[app.query_one(ArticleList).current.rel].starred
+        assert app.reader.review.state(app.query_one(ArticleList).current).starred
         await pilot.press("n")
         await pilot.pause()
         assert app.query_one(ArticleList).cursor == 1
@@ -60,7 +62,7 @@ async def test_an_unknown_action_id_is_reported_and_the_rest_applied(content_dir
         assert "keys: 'stra' is not an action id" in notes
         await pilot.press("F")
         await pilot.pause()
-        assert app.states[app.query_one(ArticleList).current.rel].flagged
+        assert app.reader.review.state(app.query_one(ArticleList).current).flagged
 
 
 async def test_a_key_given_to_two_actions_is_reported(content_dir):
@@ -71,7 +73,7 @@ async def test_a_key_given_to_two_actions_is_reported(content_dir):
         assert "keys: 'f' given to star was flag's key; flag loses it" in notes
         await pilot.press("f")
         await pilot.pause()
-        current = app.states[app.query_one(ArticleList).current.rel]
+        current = app.reader.review.state(app.query_one(ArticleList).current)
         assert current.starred and not current.flagged
 
 
@@ -133,7 +135,7 @@ async def test_the_palette_jumps_to_an_article_by_words_of_its_title(content_dir
         await settle(pilot)
         reader = app.query_one(ReadingPane)
         assert reader.article is not None and reader.article.title.startswith("Iran backs Syria")
-        assert app.filter == "all"
+        assert app.reader.listing.filter == "all"
         assert app.query_one(ArticleList).current.title.startswith("Iran backs Syria")
 
 
@@ -171,4 +173,39 @@ async def test_the_palette_offers_every_action_with_its_key(content):
         assert commands["Star"].help == "Everywhere, key s"
         await commands["Star"].callback()
         await pilot.pause()
-        assert app.states[app.query_one(ArticleList).current.rel].starred
+        assert app.reader.review.state(app.query_one(ArticleList).current).starred
+
+
+async def test_ascii_reaches_the_order_note_the_problems_the_search_status_and_the_stories(tmp_path, content_dir):
+    from textual.widgets import OptionList, Static
+
+    folder = tmp_path / "content"
+    shutil.copytree(content_dir, folder)
+    for n in range(7):  # more problems than a notification names
+        (folder / f"empty{n}.txt").write_text("")
+    # The articles' own text is shown as written; every other character must be ASCII.
+    own = set("".join(p.read_text(encoding="utf-8") for p in content_dir.iterdir()))
+
+    def foreign(text: str) -> set[str]:
+        return {c for c in text if not c.isascii() and c not in own}
+
+    app = BriefingApp(folder, settings=Settings.of(ascii=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        notes = [n.message for n in app._notifications]
+        assert any("...and" in n for n in notes), notes
+        assert not any(foreign(n) for n in notes), notes
+        await pilot.press("o")
+        assert app.query_one(ArticleList).border_title == "Articles (5) | source"
+        await pilot.press("slash", *"Alepo")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        status = app.query_one("#search-status", Static).visual.plain
+        assert status == "0 results for Alepo -- did you mean: aleppo"
+        await pilot.press("ctrl+u", "S")
+        await settle(pilot)
+        listing = app.screen.query_one("#stories-list", OptionList)
+        prompts = " ".join(str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count))
+        detail = app.screen.query_one("#story-text", Static).visual.plain
+        assert not foreign(prompts), prompts
+        assert not foreign(detail), detail

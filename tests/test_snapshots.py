@@ -6,6 +6,7 @@ import pytest
 
 from briefing.config import Settings
 from briefing.tui.app import BriefingApp
+from briefing.tui.services import Pace
 from tui_helpers import settle
 
 SIZES = [(80, 24), (160, 48)]
@@ -25,9 +26,7 @@ def reader(content, **settings) -> BriefingApp:
     The pane follows the list and marks an article read after it has been
     shown a while; that moment must not depend on the test machine's speed.
     """
-    app = BriefingApp(content, settings=Settings.of(**settings))
-    app.read_delay = 3600
-    return app
+    return BriefingApp(content, settings=Settings.of(**settings), pace=Pace(read=3600))
 
 
 @pytest.mark.parametrize("theme", THEMES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 
@@ -93,19 +94,28 @@ def test_a_16_colour_terminal_gets_only_its_own_16_colours(content, open_termina
     assert used and used <= SIXTEEN, used - SIXTEEN
 
 
-def test_no_color_leaves_only_greys_and_the_marks_show_the_selection(content, open_terminal):
-    terminal = open_terminal("--content", str(content), env={"COLORTERM": "truecolor", "NO_COLOR": "1"})
+# 16 colours as over SSH (TERM=xterm, no COLORTERM), 256, and true colour.
+@pytest.mark.parametrize("term, colorterm", [("xterm", ""), ("xterm-256color", ""), ("xterm-256color", "truecolor")],
+                         ids=["16", "256", "truecolor"])
+def test_no_color_draws_in_the_terminals_own_colours_with_bold_and_reverse(content, open_terminal, term,
+                                                                          colorterm):
+    terminal = open_terminal("--content", str(content), term=term, env={"COLORTERM": colorterm, "NO_COLOR": "1"})
     terminal.wait_for("widespread panic")
-    for colour in colours_used(terminal.styled_screen()):
-        parts = [int(p) for p in colour.split(";")]
-        if len(parts) == 5:  # 38;2;r;g;b
-            assert parts[2] == parts[3] == parts[4], colour
-        elif len(parts) == 3:  # 38;5;n: the grey ramp, black, white or the cube's greys
-            assert parts[2] in {0, 7, 8, 15, 16, 59, 102, 145, 188, 231} or parts[2] >= 232, colour
-        else:
-            assert parts[0] in (30, 37, 90, 97, 40, 47, 100, 107), colour
-    lines = terminal.screen().splitlines()
-    assert "\u25b6" in lines[1] and "\u25cf" in lines[3]  # the selected row, an unread one
+    styled = terminal.styled_screen()
+    # No colour at all, only the terminal's default foreground and background
+    # (SGR 39/49): readable on a dark and on a light background alike. (Greys
+    # painted instead became black on black at 16 colours.)
+    assert colours_used(styled) == set()
+    lines = styled.splitlines()
+    plain = terminal.screen().splitlines()
+    assert "\u25b6" in plain[1] and "\u25cf" in plain[3]  # the selected row, an unread one
+    assert re.search(sgr(7) + "\u25b6", lines[1])  # the selected row in reverse video
+    assert re.search(sgr(1) + " Articles \\(5\\) ", lines[0])  # the focused pane's title in bold
+
+
+def sgr(attribute: int) -> str:
+    """A pattern for an SGR sequence that turns *attribute* on (alone or with others)."""
+    return rf"\x1b\[(?:\d+;)*{attribute}(?:;\d+)*m"
 
 
 @pytest.mark.parametrize("args, mouse", [((), "1"), (("--no-mouse",), "0")])

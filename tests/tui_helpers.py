@@ -5,14 +5,20 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
+from briefing.tui.screens.reader import ReaderScreen
 from briefing.tui.widgets.article_list import ArticleList
 from briefing.tui.widgets.article_text import ArticleText
+
+
+def screen_of(app) -> ReaderScreen:
+    """The reader's screen of *app*, under any dialog."""
+    return app.reader
 
 
 async def settle(pilot: Pilot, timeout: float = 30.0) -> None:
     """Wait until the index is up to date and the panes have followed the list."""
     waited = 0.0
-    while pilot.app.index_state == "waiting" and waited < timeout:
+    while (pilot.app.services is None or pilot.app.services.indexing.state == "waiting") and waited < timeout:
         await pilot.pause(0.05)
         waited += 0.05
     await _workers_done(pilot)

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from briefing import safe_yaml
 from briefing.sanitize import clean_line
 
 # Front matter is a handful of fields; anything larger is not front matter.
@@ -35,6 +36,8 @@ class FrontMatter:
     date: dt.date | None = None
     source: str | None = None
     url: str | None = None
+    author: str | None = None
+    description: str | None = None
     tags: list[str] = field(default_factory=list)
     key_points: list[str] = field(default_factory=list)
 
@@ -52,7 +55,7 @@ def split_front_matter(text: str, name: str, warnings: list[str]) -> tuple[Front
         warnings.append(f"{name}: front matter is too large ({len(block)} characters); ignored")
         return FrontMatter(), body
     try:
-        data = yaml.safe_load(block)
+        data = safe_yaml.load(block)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 2}" if where is not None else ""
@@ -145,6 +148,8 @@ def _fields(data: dict[Any, Any], name: str, warnings: list[str]) -> FrontMatter
     fm.title = _scalar_text(data.get("title"), "title", name, warnings)
     fm.source = _scalar_text(data.get("source"), "source", name, warnings)
     fm.url = _scalar_text(data.get("url"), "url", name, warnings)
+    fm.author = _scalar_text(data.get("author"), "author", name, warnings)
+    fm.description = _scalar_text(data.get("description"), "description", name, warnings)
     raw_date = data.get("date")
     if raw_date is not None:
         fm.date = parse_date(raw_date)

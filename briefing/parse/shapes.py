@@ -18,11 +18,16 @@ DERIVED_TITLE_MAX_CHARS = 80
 _CLOSERS = "\"'\u201d\u2019)]*_"
 _STOPS = ".!?\u2026"
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u2013]|\d{1,2}[.)])\s+(?=\S)")
-_KEY_POINTS_HEADER = re.compile(
-    r"^\W*(key points|key takeaways|takeaways|highlights|in brief|at a glance|"
-    r"what you need to know|summary)\s*:?\s*$",
-    re.IGNORECASE,
+# The headers a source puts over its own key points ("STORY HIGHLIGHTS", "Key takeaways").
+_HIGHLIGHTS = (
+    r"key points|key takeaways|takeaways|(?:story )?highlights|in brief|at a glance|"
+    r"what you need to know|what we know(?: so far)?|summary|tl;? ?dr"
 )
+_KEY_POINTS_HEADER = re.compile(rf"^\W*(?:{_HIGHLIGHTS})\s*:?\s*$", re.IGNORECASE)
+# The same header with the point on its own line: "TL;DR: ...", "Summary: ...".
+_INLINE_HIGHLIGHTS = re.compile(rf"^\W*(?:{_HIGHLIGHTS})\s*:\s*(?=\S)", re.IGNORECASE)
+# A headline may end in an abbreviation's full stop ("... With U.S.").
+_ABBREVIATION_END = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:Inc|Ltd|Co|Corp|Bros|Jr|Sr|St|Dr|No|vs)\.)$")
 
 # Words that mark a sentence as analysis (an assessment, a forecast) rather
 # than reporting. Leading unmarked key points in briefings are analysis.
@@ -58,8 +63,40 @@ def is_title_shaped(line: str) -> bool:
     core = strip_closers(line)
     if not core or core[-1] in _STOPS + ":;,":
         return False
-    first = line.lstrip("\"'\u201c\u2018(")[:1]
-    return first.isupper() or first.isdigit()
+    first = line.lstrip("\"'\u201c\u2018(<")[:1]
+    return first.isupper() or first.isdigit() or first in "$\u00a3\u20ac\u00a5"
+
+
+def is_headline_shaped(line: str) -> bool:
+    """A headline, as a file's first line: short, and either without a closing full stop,
+    or ending in "?", "!" or an abbreviation, or written in title case or capitals."""
+    if is_title_shaped(line):
+        return True
+    words = line.split()
+    if not 1 <= len(words) <= TITLE_MAX_WORDS or is_bullet(line) or is_key_points_header(line):
+        return False
+    first = line.lstrip("\"'\u201c\u2018(<")[:1]
+    if not (first.isupper() or first.isdigit() or first in "$\u00a3\u20ac\u00a5"):
+        return False
+    core = strip_closers(line)
+    if core[-1] in "?!\u2026" or core.endswith("..."):
+        return True
+    if core[-1] != ".":
+        return False
+    return bool(_ABBREVIATION_END.search(core)) or _title_case(words)
+
+
+def _title_case(words: list[str]) -> bool:
+    """Most longer words capitalised: "The Few. The Proud. The Marines"."""
+    longer = [w.strip("\"'\u201c\u2018(") for w in words if len(w.strip(".,:;!?\"'\u201d\u2019()")) >= 4]
+    longer = [w for w in longer if w[:1].isalpha()]
+    return len(longer) >= 2 and sum(w[0].isupper() for w in longer) >= 0.75 * len(longer)
+
+
+def inline_highlights(line: str) -> str | None:
+    """The point after an inline highlights header ("TL;DR: ..."), or None."""
+    m = _INLINE_HIGHLIGHTS.match(line)
+    return line[m.end() :].strip() if m else None
 
 
 def bullet_text(line: str) -> str | None:

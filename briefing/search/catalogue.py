@@ -16,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefing.library import path_of
 from briefing.model import Entry, UnreadableFile
+from briefing.private import UnsafeFolder, private_dir
 from briefing.search.story_table import StoryTable
 
 FILE_NAME = "catalogue.sqlite"
@@ -183,6 +185,10 @@ def read_catalogue(index_dir: Path, content: Path) -> Snapshot | None:
     if not path.exists():
         return None
     try:
+        private_dir(index_dir, "the index folder", create=False, files=True, file_what="the index file")
+    except UnsafeFolder:
+        return None  # said by the update, which refuses it too
+    try:
         con = _connect(path, readonly=True)
         try:
             rows = con.execute(
@@ -217,18 +223,19 @@ def _child_maker(folder: Path) -> Callable[[str], Path]:
     make = getattr(type(folder), "_from_parsed_parts", None)
     parts = getattr(folder, "_parts", None)
     if make is None or parts is None or not folder.is_absolute():
-        return folder.__truediv__
+        return lambda rel: path_of(folder, rel)
 
     def child(rel: str) -> Path:
-        if not rel or rel.startswith("/") or "//" in rel or "/./" in rel or rel.startswith("./"):
-            return folder / rel
+        # A key with an escape in it (a name that is not plain UTF-8), or an odd shape: the careful way.
+        if not rel or "\\" in rel or rel.startswith(("/", "./")) or "//" in rel or "/./" in rel:
+            return path_of(folder, rel)
         return make(folder._drv, folder._root, parts + rel.split("/"))
 
     try:
         if child("a/b.md") != folder / "a/b.md":
-            return folder.__truediv__
+            return lambda rel: path_of(folder, rel)
     except Exception:
-        return folder.__truediv__
+        return lambda rel: path_of(folder, rel)
     return child
 
 

@@ -8,9 +8,9 @@ import threading
 import time
 from pathlib import Path
 
-from briefing.decode import MAX_BYTES, decode_bytes, too_large
+from briefing.decode import MAX_BYTES, read_file_bytes, too_large
 from briefing.model import UnreadableFile
-from briefing.parse import parse_text
+from briefing.parse import parse_bytes
 from briefing.stories.grouping import signature
 
 # A file to read: (path, rel, size, digest the catalogue knows or None).
@@ -24,16 +24,17 @@ def read_one(job: Job) -> tuple:
     if size > MAX_BYTES:
         return ("skip", too_large(rel, size))
     try:
-        data = path.read_bytes()
+        data = read_file_bytes(path, rel)
+    except UnreadableFile as exc:
+        return ("skip", str(exc))
     except OSError as exc:
         return ("error", f"{rel}: cannot be read ({exc.strerror})")
     digest = hashlib.sha256(data).hexdigest()
     if known_digest == digest:
         return ("same", digest)
     try:
-        text, warnings = decode_bytes(data, rel)
         # The index needs the text and the given key points, not the extracted ones or facts.
-        article = parse_text(text, path, warnings, extras=False)
+        article = parse_bytes(data, path, extras=False, name=rel)
     except UnreadableFile as exc:
         return ("skip", str(exc))
     return ("article", article, digest, signature(article))

@@ -25,6 +25,7 @@ import whoosh
 from whoosh import index as windex
 from whoosh.index import LockError
 
+from briefing.private import open_private, private_dir
 from briefing.search import integrity
 from briefing.search.catalogue import FILE_NAME as CATALOGUE_FILE
 from briefing.search.catalogue import CatalogueWriter, Snapshot, read_catalogue
@@ -115,6 +116,8 @@ class IndexFolder:
 
     def open(self) -> windex.Index:
         """Open the index for reading. Raises if it is missing, from another version, or damaged."""
+        # Whoosh unpickles what it reads here: only from a folder no one else can write.
+        private_dir(self.dir, "the index folder", create=False, files=True, file_what="the index file")
         problem = self._meta_ok()
         if problem:
             raise windex.EmptyIndexError(problem)
@@ -162,7 +165,7 @@ class ContentIndex(IndexFolder):
     def _create(self) -> tuple[windex.Index, CatalogueWriter]:
         if self.dir.exists():
             shutil.rmtree(self.dir)
-        self.dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.dir, "the index folder")
         ix = windex.create_in(str(self.dir), make_schema(), indexname=INDEX_NAME)
         integrity.write_manifest(self.dir, 0, [])
         integrity.record_toc(self.dir, 0)
@@ -210,8 +213,8 @@ class ContentIndex(IndexFolder):
         rebuild deletes; this lock sits beside the folder, so two processes
         can never both decide to create the index and remove each other's.
         """
-        self.dir.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.dir.with_name(self.dir.name + ".lock"), "a") as handle:
+        private_dir(self.dir, "the index folder", files=True, file_what="the index file")
+        with open_private(self.dir.with_name(self.dir.name + ".lock"), "a", "the index lock") as handle:
             deadline = time.monotonic() + wait
             while True:
                 try:

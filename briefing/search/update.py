@@ -19,7 +19,7 @@ from pathlib import Path
 
 from whoosh.index import LockError
 
-from briefing.library import find_files
+from briefing.library import find_files, rel_of
 from briefing.search import segments as seg
 from briefing.search.catalogue import CatalogueWriter, Known
 from briefing.search.files import read_one, worker_pool
@@ -115,7 +115,7 @@ class Update:
             # First the cheap pass: which files changed (size and time) and must be read.
             jobs: list[tuple[Path, str, os.stat_result]] = []
             for path in paths:
-                rel = path.relative_to(self.content).as_posix()
+                rel = rel_of(path, self.content)
                 seen.add(rel)
                 job = self._check(path, rel, known.get(rel))
                 if job is not None:

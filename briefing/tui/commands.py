@@ -1,15 +1,39 @@
-"""The command palette's article jump: type words of a title, pick the article."""
+"""The command palette: every action of the reader with its key, and the article jump (words of a title)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 from textual.style import Style
 
+from briefing.listing import FILTER_LABELS
 from briefing.model import Entry
-from briefing.tui.look import date_of, titled
-from briefing.tui.widgets.article_list import meta_line
+from briefing.tui.bindings import NOT_IN_PALETTE
+from briefing.tui.screens.help import binding_rows
+
+if TYPE_CHECKING:
+    from briefing.tui.screens.reader import ReaderScreen
+
+def reader_commands(screen: ReaderScreen) -> Iterator[SystemCommand]:
+    """The filters, the digest, and every other action with a key, read from the bindings as help reads them."""
+    for n, (name, label) in enumerate(FILTER_LABELS.items(), 1):
+        yield SystemCommand(f"Show {label}", f"Filter the list (key {n})", partial(screen.action_filter, name))
+    yield SystemCommand("Write a digest", "A Markdown digest of the listed articles (key D)", screen.action_digest)
+    offered = set(NOT_IN_PALETTE)
+    for group, nodes in screen.key_groups():
+        for row in binding_rows(*nodes):
+            if row.action in offered or row.action.startswith("filter("):
+                continue
+            offered.add(row.action)
+            yield SystemCommand(row.description, f"{group}, key {row.keys}",
+                                partial(screen.app.run_action, row.action, nodes[-1]))
+
 
 # Enough to choose from; more would only be scrolled past.
 MAX_HITS = 40
@@ -35,23 +59,34 @@ def score(title: str, spans: list[tuple[int, int]]) -> float:
 
 
 class ArticleCommands(Provider):
-    """"Open: <title>" for every listed article whose title holds the words typed."""
+    """"Open: <title>" for every article of the folder whose title holds the words typed.
+
+    Offered on the reader's screen (its ``COMMANDS``), which it asks for the
+    articles, the look and the way to open one.
+    """
+
+    @property
+    def reader(self) -> ReaderScreen:
+        from briefing.tui.screens.reader import ReaderScreen
+
+        screen = self.screen
+        assert isinstance(screen, ReaderScreen), "offered on the reader's screen only"
+        return screen
 
     def _entries(self) -> list[Entry]:
-        snapshot = getattr(self.app, "snapshot", None)
-        return list(snapshot.entries) if snapshot is not None else []
+        return self.reader.library()
 
     def _hit_parts(self, entry: Entry, spans: list[tuple[int, int]]):
         # Titles are article text: plain Content, never markup; the help line is escaped.
-        glyphs = self.app.glyphs
-        display = Content(titled(entry.title, glyphs))
+        look = self.reader.look
+        display = Content(look.title(entry.title))
         for start, end in spans:
             display = display.stylize(MATCH, start, end)
-        help = escape(meta_line(entry, glyphs.separator, date_of(self.app, entry.date)))
-        return display, help
+        return display, escape(look.byline(entry))
 
     def _open(self, entry: Entry):
-        return lambda: self.app.jump_to(entry)
+        reader = self.reader
+        return lambda: reader.jump_to(entry)
 
     async def discover(self) -> Hits:
         for entry in self._entries()[:MAX_HITS]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 
+from textual.app import App
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-from briefing.themes import ThemeError, ThemeSpec
+from briefing.themes import ThemeError, ThemeSet, ThemeSpec
 
 DEFAULT_THEME = "dark"
 LOW_COLOUR_THEME = "ansi"
@@ -66,3 +67,25 @@ def starting_theme(names: list[str], wanted: str | None, colours: str | None) ->
     if wanted in names:
         return wanted, None
     return automatic, f"theme {wanted!r} not found (themes: {', '.join(names)}); using {automatic}"
+
+
+def install_themes(app: App, themes: ThemeSet) -> tuple[dict[str, ThemeSpec], list[str]]:
+    """Register every theme Textual can draw in *app*; the others are reported and left out.
+
+    The theme picker then lists the reader's themes, not Textual's demos.
+    """
+    usable: dict[str, ThemeSpec] = {}
+    problems: list[str] = []
+    for name, spec in themes.themes.items():
+        try:
+            app.register_theme(to_textual(spec))
+        except ThemeError as exc:
+            problems.append(f"theme {spec.path or name}: {exc}; skipped")
+            continue
+        usable[name] = spec
+    problems.extend(themes.problems)
+    if usable:
+        for name in list(app.available_themes):
+            if name not in usable:
+                app.unregister_theme(name)
+    return usable, problems

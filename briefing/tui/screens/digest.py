@@ -11,12 +11,15 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from briefing.tui.look import stylesheet_beside
 from briefing.tui.widgets.key_hints import KeyHints
 
 
 class DigestScreen(ModalScreen[Path | None]):
     """A file name for the digest; `enter` writes it, `esc` does not."""
 
+    DEFAULT_CSS = stylesheet_beside(__file__)
+    SCOPED_CSS = False
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="digest.cancel")]
 
     def __init__(self, count: int, default: Path) -> None:

@@ -13,14 +13,14 @@ from rich.segment import Segment
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from briefing.model import Entry
 from briefing.state import ArticleState
-from briefing.tui.look import UNICODE, Glyphs, date_of, glyphs_of, titled
+from briefing.tui.look import UNICODE, Glyphs, Look, stylesheet_beside
+from briefing.tui.messages import ArticleChosen, ArticleHighlighted
 
 ROW_HEIGHT = 2
 # Columns before the text: the cursor marker, the unread marker, a space.
@@ -46,11 +46,6 @@ def lead_to_hit(parts: list[tuple[str, bool]], context: int = 12, ellipsis: str 
     return [(ellipsis + head, False), *parts[1:]]
 
 
-def meta_line(entry: Entry, separator: str, date_text: str) -> str:
-    """The second line of a row: source and date (as the user formats dates), or the file's path."""
-    return separator.join(p for p in (entry.source, date_text) if p) or entry.rel
-
-
 def state_marks(state: ArticleState | None, glyphs: Glyphs = UNICODE) -> str:
     """Star, flag and note as characters, so they show without colour."""
     if state is None:
@@ -63,6 +58,9 @@ def state_marks(state: ArticleState | None, glyphs: Glyphs = UNICODE) -> str:
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     """Titles with their source and date, two lines a row, one row highlighted."""
 
+    DEFAULT_CSS = stylesheet_beside(__file__)
+    # The stylesheet names its widget itself.
+    SCOPED_CSS = False
     BINDINGS = [
         Binding("down,j", "cursor_down", "Next", key_display="j", id="list.next"),
         Binding("up,k", "cursor_up", "Previous", key_display="k", id="list.previous"),
@@ -85,29 +83,14 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
-    class Highlighted(Message):
-        """The highlighted article changed."""
-
-        def __init__(self, index: int, entry: Entry) -> None:
-            super().__init__()
-            self.index = index
-            self.entry = entry
-
-    class Selected(Message):
-        """The highlighted article was opened with enter or a click."""
-
-        def __init__(self, index: int, entry: Entry) -> None:
-            super().__init__()
-            self.index = index
-            self.entry = entry
-
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, look: Look, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.look = look
         self._entries: Sequence[Entry] = ()
         # Search snippets by article path, shown on a row's second line.
         self._snippets: dict[str, list[tuple[str, bool]]] = {}
         self._states: dict[str, ArticleState] = {}
-        self.empty_message = "Loading\u2026"
+        self.empty_message = "Loading" + look.glyphs.ellipsis
 
     @property
     def entries(self) -> Sequence[Entry]:
@@ -128,9 +111,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """Show *entries*, keeping the highlighted one where it is still listed."""
         previous = self.current
         self._entries = entries
-        glyphs = glyphs_of(self)
+        look = self.look
         self._snippets = {
-            rel: lead_to_hit([(titled(text, glyphs), hit) for text, hit in parts], ellipsis=glyphs.ellipsis)
+            rel: lead_to_hit([(look.title(text), hit) for text, hit in parts], ellipsis=look.glyphs.ellipsis)
             for rel, parts in (snippets or {}).items()
         }
         self.empty_message = empty_message
@@ -152,7 +135,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
-        glyphs = glyphs_of(self)
+        look = self.look
+        glyphs = look.glyphs
         if not self._entries:
             if y == 0:
                 style = base + self.get_component_rich_style("article-list--empty")
@@ -170,7 +154,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             style = base + self.get_component_rich_style("article-list--title")
             if unread:
                 style += self.get_component_rich_style("article-list--unread")
-            segments = [Segment(fit(titled(entry.title, glyphs), width - MARGIN, glyphs.ellipsis), style + cursor if cursor else style)]
+            segments = [Segment(fit(look.title(entry.title), width - MARGIN, glyphs.ellipsis), style + cursor if cursor else style)]
         else:
             style = base + self.get_component_rich_style("article-list--meta")
             if cursor:
@@ -184,8 +168,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 parts = [Segment(t, hit if is_hit else style) for t, is_hit in snippet]
                 segments += list(Segment.adjust_line_length(parts, max(room, 0), style))
             else:
-                meta = meta_line(entry, glyphs.separator, date_of(self, entry.date))
-                segments.append(Segment(fit(meta, room, glyphs.ellipsis), style))
+                segments.append(Segment(fit(look.byline(entry), room, glyphs.ellipsis), style))
         row_style = style + cursor if cursor and part == 0 else style
         # Marker columns keep the selected row and unread articles visible without colour.
         if part == 0:
@@ -210,7 +193,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             Region(0, new * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False, force=True, immediate=True
         )
         if (entry := self.current) is not None:
-            self.post_message(self.Highlighted(new, entry))
+            self.post_message(ArticleHighlighted(new, entry))
 
     def action_cursor_down(self) -> None:
         self.cursor += 1
@@ -235,7 +218,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def action_open(self) -> None:
         if (entry := self.current) is not None:
-            self.post_message(self.Selected(self.cursor, entry))
+            self.post_message(ArticleChosen(self.cursor, entry))
 
     def on_click(self, event: events.Click) -> None:
         index = (event.y + int(self.scroll_offset.y)) // ROW_HEIGHT

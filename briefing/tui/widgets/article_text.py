@@ -15,10 +15,9 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from briefing.model import Paragraph
-from briefing.tui.look import Glyphs, glyphs_of
+from briefing.tui.look import Glyphs, Look, stylesheet_beside
 
 Span = tuple[int, int, Style]
-
 
 
 def _leads(kind: str, glyphs: Glyphs) -> tuple[str, str]:
@@ -36,11 +35,14 @@ def _leads(kind: str, glyphs: Glyphs) -> tuple[str, str]:
 class ArticleText(Widget):
     """Paragraphs with a blank line between them; spans (a sentence, search hits) styled."""
 
+    DEFAULT_CSS = stylesheet_beside(__file__)
+    SCOPED_CSS = False
     COMPONENT_CLASSES = {"article-text--heading", "article-text--quote", "article-text--list"}
 
-    def __init__(self, paragraphs: list[Paragraph]) -> None:
+    def __init__(self, paragraphs: list[Paragraph], look: Look) -> None:
         super().__init__()
         self.paragraphs = paragraphs
+        self.look = look
         self._spans: dict[int, list[Span]] = {}
         self._width = -1
         self._strips: list[Strip] = []
@@ -80,7 +82,7 @@ class ArticleText(Widget):
             return 0
         kind = self.paragraphs[paragraph].kind
         head = Text(self.paragraphs[paragraph].text[:offset] + "x")
-        wrapped = head.wrap(self.app.console, max(1, width - len(_leads(kind, glyphs_of(self))[0])))
+        wrapped = head.wrap(self.app.console, max(1, width - len(_leads(kind, self.look.glyphs)[0])))
         return self._first_line[paragraph] + max(0, len(wrapped) - 1)
 
     def _lay_out(self, width: int) -> list[Strip]:
@@ -88,7 +90,7 @@ class ArticleText(Widget):
             return self._strips
         console = self.app.console
         base = self.rich_style
-        glyphs = glyphs_of(self)
+        glyphs = self.look.glyphs
         strips: list[Strip] = []
         first_line: list[int] = []
         for index, paragraph in enumerate(self.paragraphs):

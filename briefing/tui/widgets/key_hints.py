@@ -14,14 +14,18 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widget import Widget
 
+from briefing.tui.look import stylesheet_beside
+
 GAP = "  "
 # Always shown, at the right end: from these every other key can be found.
-PINNED = ("command_palette", "help")
+PINNED = ("app.command_palette", "help")
 
 
 class KeyHints(Widget):
     """``key description`` pairs for the shown bindings of the focused widget and its ancestors."""
 
+    DEFAULT_CSS = stylesheet_beside(__file__)
+    SCOPED_CSS = False
     COMPONENT_CLASSES = {"key-hints--key", "key-hints--description"}
 
     def on_mount(self) -> None:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from briefing.model import FACT_GROUPS, Anchor, Article, Entry, Fact
 from briefing.state import Mark
 from briefing.stories.story import Additions
-from briefing.tui.look import Glyphs, glyphs_of
-
+from briefing.tui.look import Glyphs, Look, stylesheet_beside
+from briefing.tui.messages import PointMarked, RelatedChosen, SentenceWanted
 
 
 def mark_sign(mark: str, glyphs: Glyphs) -> str:
@@ -36,6 +35,8 @@ class KeyPointsPanel(OptionList):
     """Key points and facts, then related coverage; `enter` shows the sentence
     a point comes from, or opens the related article."""
 
+    DEFAULT_CSS = stylesheet_beside(__file__)
+    SCOPED_CSS = False
     BINDINGS = [
         Binding("j", "cursor_down", "Next point", show=False, id="points.next"),
         Binding("k", "cursor_up", "Previous point", show=False, id="points.previous"),
@@ -44,30 +45,9 @@ class KeyPointsPanel(OptionList):
         Binding("x", "mark('disputed')", "Disputed", id="points.disputed"),
     ]
 
-    class Jump(Message):
-        """The user asked to see where a key point or fact stands in the article."""
-
-        def __init__(self, anchor: Anchor) -> None:
-            super().__init__()
-            self.anchor = anchor
-
-    class OpenRelated(Message):
-        """The user chose an article of the same story."""
-
-        def __init__(self, entry: Entry) -> None:
-            super().__init__()
-            self.entry = entry
-
-    class Marked(Message):
-        """The user marked a key point verified or disputed (pressing it again clears it)."""
-
-        def __init__(self, point: str, mark: Mark) -> None:
-            super().__init__()
-            self.point = point
-            self.mark = mark
-
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, look: Look, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.look = look
         self._anchors: dict[str, Anchor] = {}
         self._points: dict[str, str] = {}
         self._related: dict[str, Entry] = {}
@@ -84,12 +64,11 @@ class KeyPointsPanel(OptionList):
         marks: dict[str, Mark] | None = None,
         related: list[Entry] | None = None,
         added: Additions | None = None,
-        byline=None,
     ) -> None:
         """List *article*'s key points, with the analyst's *marks*, its facts and its *related* coverage.
 
         Points and facts in *added* (new against the story's earlier articles)
-        are marked new; *byline* makes a related article's source and date line.
+        are marked new.
         """
         marks = marks or {}
         keep = self.highlighted if article is self.article else None
@@ -99,7 +78,7 @@ class KeyPointsPanel(OptionList):
         self._related = {}
         fresh = added if added is not None and not added.first else Additions(first=True)
         options: list[Option | None] = []
-        glyphs = glyphs_of(self)
+        glyphs = self.look.glyphs
         if article is not None:
             points = article.key_points
             if points:
@@ -126,8 +105,8 @@ class KeyPointsPanel(OptionList):
                 options.append(self._heading(f"Related coverage: {len(related)}{first}"))
                 for n, entry in enumerate(related):
                     self._related[f"related-{n}"] = entry
-                    line = byline(entry) if byline else (entry.source or entry.rel)
-                    options.append(Option(Text(f"{glyphs.fact} {line}\n  {entry.title}"), id=f"related-{n}"))
+                    line = f"{glyphs.fact} {self.look.byline(entry)}\n  {self.look.title(entry.title)}"
+                    options.append(Option(Text(line), id=f"related-{n}"))
         if not options:
             message = "No key points in this article." if article else ""
             options.append(Option(Text(message), disabled=True))
@@ -140,7 +119,7 @@ class KeyPointsPanel(OptionList):
         if point is None:
             self.notify("Move to a key point to mark it.", timeout=3)
             return
-        self.post_message(self.Marked(point, mark))
+        self.post_message(PointMarked(point, mark))
 
     def _option(self, option_id: str, text: str, anchor: Anchor | None) -> Option:
         if anchor is not None:
@@ -151,10 +130,10 @@ class KeyPointsPanel(OptionList):
         event.stop()
         entry = self._related.get(event.option.id or "")
         if entry is not None:
-            self.post_message(self.OpenRelated(entry))
+            self.post_message(RelatedChosen(entry))
             return
         anchor = self._anchors.get(event.option.id or "")
         if anchor is None:
             self.notify("This key point has no matching sentence in the article.", timeout=3)
             return
-        self.post_message(self.Jump(anchor))
+        self.post_message(SentenceWanted(anchor))

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
-from briefing.tui.look import date_of, glyphs_of, titled
+from briefing.tui.look import Look, stylesheet_beside
 from briefing.model import Anchor, Article
 from briefing.tui.widgets.article_text import ArticleText
 
@@ -19,6 +19,8 @@ Span = tuple[int, int, Style]
 class ReadingPane(VerticalScroll, inherit_bindings=False):
     """Scrolls through one article."""
 
+    DEFAULT_CSS = stylesheet_beside(__file__)
+    SCOPED_CSS = False
     BINDINGS = [
         Binding("down,j", "scroll_down", "Scroll down", show=False, id="reader.down"),
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="reader.up"),
@@ -30,8 +32,9 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
 
     COMPONENT_CLASSES = {"reading-pane--highlight", "reading-pane--hit", "reading-pane--current-hit"}
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, look: Look, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.look = look
         self.article: Article | None = None
         self.highlighted: Anchor | None = None
         # Search hits in reading order, and the one n/N last moved to.
@@ -42,7 +45,7 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
         self._pending_offset: int | None = None
 
     def compose(self):
-        yield Static(Text("Loading\u2026"), id="reader-placeholder", classes="placeholder")
+        yield Static(Text("Loading" + self.look.glyphs.ellipsis), id="reader-placeholder", classes="placeholder")
 
     async def show(self, article: Article | None, empty_message: str = "") -> None:
         """Replace what the pane shows with *article* (or a message when None)."""
@@ -55,10 +58,10 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
         if article is None:
             widgets.append(Static(Text(empty_message), classes="placeholder"))
         else:
-            widgets.append(Static(Text(titled(article.title, glyphs_of(self))), classes="title"))
+            widgets.append(Static(Text(self.look.title(article.title)), classes="title"))
             widgets.append(Static(Text(self.details(article)), classes="details"))
             widgets.append(Static(Text(""), classes="note"))
-            self._body = ArticleText(article.paragraphs)
+            self._body = ArticleText(article.paragraphs, self.look)
             widgets.append(self._body)
             if article.truncated:
                 widgets.append(
@@ -146,5 +149,5 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
         self.scroll_to(y=max(0, top), animate=False, immediate=True)
 
     def details(self, article: Article) -> str:
-        parts = [article.source, date_of(self, article.date), article.path.name]
-        return glyphs_of(self).separator.join(p for p in parts if p)
+        parts = [article.source, self.look.date(article.date), article.path.name]
+        return self.look.glyphs.separator.join(p for p in parts if p)

@@ -1,4 +1,9 @@
-"""The search bar: a query line and what the query found (or why it could not run)."""
+"""The search bar: a query line and what the query found (or why it could not run).
+
+The query runs once typing pauses, in the search service's worker; the
+outcome comes back here first (the status line), then goes on to the screen
+(the list and the hits).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Input, Static
+
+from briefing.tui.look import Look, stylesheet_beside
+from briefing.tui.messages import SearchCleared, SearchDone, SearchNotRun
+from briefing.tui.services.search import Search
 
 
 class SearchInput(Input):
@@ -16,15 +25,13 @@ class SearchInput(Input):
         Binding("ctrl+u", "clear_search", "Clear search", key_display="^u", id="search.clear"),
         # Priority: handled as the key arrives, so a key typed right after
         # enter is already for the results, not the query.
-        Binding("enter,down", "app.search_done", "To results", key_display="enter", priority=True, id="search.done"),
+        Binding("enter,down", "screen.search_done", "To results", key_display="enter", priority=True,
+                id="search.done"),
     ]
-
-    class Cleared(Message):
-        pass
 
     def action_clear_search(self) -> None:
         self.clear_quietly()
-        self.post_message(self.Cleared())
+        self.post_message(SearchCleared())
 
     def clear_quietly(self) -> None:
         """Empty the box without a Changed message: whoever clears it says so once."""
@@ -35,11 +42,65 @@ class SearchInput(Input):
 class SearchBar(Vertical):
     """Hidden until `/`; the status line shows the count, the query in force, or the error."""
 
+    # Its own styles and its query line's, which must outrank Input's own.
+    DEFAULT_CSS = stylesheet_beside(__file__)
+    SCOPED_CSS = False
+
+    def __init__(self, search: Search, look: Look, delay: float, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.search = search
+        self.look = look
+        # Typing pauses this long before the query runs.
+        self.delay = delay
+        self._typing: Timer | None = None
+
     def compose(self) -> ComposeResult:
         yield SearchInput(placeholder="Search: words, \"phrase\", title:, tag:, prefix*, fuzzy~", id="search-input")
         yield Static(id="search-status")
+
+    def on_mount(self) -> None:
+        self.search.start(self)
+
+    @property
+    def input(self) -> SearchInput:
+        return self.query_one(SearchInput)
+
+    def open(self) -> SearchInput:
+        self.add_class("-active")
+        return self.input
+
+    def close(self) -> None:
+        self._stop_typing()
+        self.remove_class("-active")
+        self.set_status("")
 
     def set_status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#search-status", Static)
         status.set_class(error, "-error")
         status.update(Text(text))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._stop_typing()
+        query = event.value
+        # An emptied box brings the list back, once typing pauses like any query.
+        self._typing = self.set_timer(
+            self.delay, (lambda: self.search.run(query)) if query.strip() else self.input.action_clear_search)
+
+    def on_search_done(self, message: SearchDone) -> None:
+        results = message.results
+        count = len(results.hits)
+        status = f"{count} result{'s' if count != 1 else ''} for {results.query.text}"
+        if not results.hits and results.suggestion:
+            status += f"{self.look.glyphs.dash}did you mean: {results.suggestion}"
+        self.set_status(status)
+
+    def on_search_not_run(self, message: SearchNotRun) -> None:
+        # The last good results stay on screen.
+        message.stop()
+        self.set_status(message.reason, message.error)
+
+    def _stop_typing(self) -> None:
+        if self._typing is not None:
+            self._typing.stop()
+            self._typing = None

@@ -4,6 +4,8 @@ A pair of articles is right when the grouping and the labels agree that they
 belong to one story. Precision is the share of pairs put together that should
 be; recall the share of pairs that should be together that are.
 ``bench/stories.py`` prints these figures; the tests hold the code to them.
+It lives with the benchmarks: the reader never scores itself, and the
+``stories`` package must not import the ``search`` package that imports it.
 """
 
 from __future__ import annotations

@@ -1,0 +1,84 @@
+"""``briefing index`` and ``briefing search``: the full-text index of the content folder."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from briefing.cli.common import CommandError, content_options, open_index, update_index
+
+
+def register(commands) -> None:
+    index = commands.add_parser(
+        "index",
+        help="bring the search index up to date",
+        description="Index new and changed files, drop removed ones; print what changed.",
+    )
+    content_options(index)
+    index.add_argument("--rebuild", action="store_true", help="rebuild the index from scratch")
+    # The reader's own: progress in the line protocol of briefing.progress.
+    index.add_argument("--progress-lines", action="store_true", help=argparse.SUPPRESS)
+    index.set_defaults(handler=run_index)
+
+    search = commands.add_parser(
+        "search",
+        help="search the articles",
+        description=(
+            "Search with Whoosh's query language: words (AND by default), OR, NOT, \"phrases\", "
+            "title:, source:, tag:, prefix*, fuzzy~, date:2024-11-27..2024-12-01."
+        ),
+    )
+    search.add_argument("query", metavar="QUERY")
+    content_options(search)
+    search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20)")
+    search.add_argument("--by-date", action="store_true", help="newest first instead of by relevance")
+    search.add_argument("--json", action="store_true", help="print a JSON list")
+    search.set_defaults(handler=run_search)
+
+
+def run_index(args: argparse.Namespace) -> int:
+    index = open_index(args)
+    report = update_index(index, rebuild=args.rebuild, lines=args.progress_lines)
+    print(f"{report.summary()} (index: {index.dir})")
+    for line in report.skipped:
+        print(f"skipped: {line}")
+    return 0
+
+
+def run_search(args: argparse.Namespace) -> int:
+    from briefing.search.engine import Engine, IndexDamaged, IndexUnavailable, QueryError
+
+    index = open_index(args)
+    report = update_index(index, quiet=args.json)
+    for line in report.skipped:
+        print(f"briefing: skipped {line}", file=sys.stderr)
+    for attempt in (1, 2):
+        engine = Engine.open(index)
+        try:
+            # The hits first, then the snippets of those printed (the reader makes them for the rows it shows).
+            results = engine.search(args.query, limit=args.limit, by_date=args.by_date, snippets=0)
+            engine.snippets(results)
+            break
+        except (IndexDamaged, IndexUnavailable) as exc:
+            if attempt == 2:
+                raise CommandError(f"{exc}; run 'briefing index' again", code=75) from None
+            print(f"briefing: {exc}", file=sys.stderr)
+            update_index(index, quiet=args.json)  # rebuilds what the search found damaged
+        except QueryError as exc:
+            raise CommandError(f"bad query: {exc}", code=2) from None
+        finally:
+            engine.close()
+    for note in results.notes:
+        print(f"briefing: note: {note}", file=sys.stderr)
+    if args.json:
+        json.dump([h.to_json() for h in results.hits], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(f"{results.total} result(s) for {results.query.text}")
+        for n, hit in enumerate(results.hits, 1):
+            print(f"{n:3}. {hit.title}  [{hit.path}]")
+            print("     " + "".join(f"*{t}*" if is_hit else t for t, is_hit in hit.snippet_parts))
+    if not results.hits and results.suggestion:
+        print(f"Did you mean: {results.suggestion}", file=sys.stderr)
+    return 0

@@ -1,0 +1,1 @@
+"""Feeds: the feed list, polite fetching, and items written into the content folder as Markdown briefings."""

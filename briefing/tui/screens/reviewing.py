@@ -1,0 +1,141 @@
+"""The review side of the reader's screen: star, flag, read/unread, notes, key-point marks, filters,
+the digest, the place one left off, and marks another reader changed.
+
+A part of :class:`~briefing.tui.screens.reader.ReaderScreen`, kept apart so
+that what a review key does reads in one place; what a change comes to is
+decided by :mod:`briefing.review`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefing.digest import collect, render, write_atomically
+from briefing.model import Entry
+from briefing.state import Flag
+from briefing.tui import messages as m
+from briefing.tui.editor import EditorError, edit_in_editor
+from briefing.tui.screens.digest import DigestScreen
+from briefing.tui.screens.note import NoteScreen
+from briefing.tui.widgets.article_list import ArticleList
+from briefing.tui.widgets.reading_pane import ReadingPane
+
+if TYPE_CHECKING:
+    from briefing.tui.screens.reader import ReaderScreen
+
+    _Base = ReaderScreen
+else:
+    _Base = object
+
+
+class Reviewing(_Base):
+    # Marks and notes
+
+    def _current_entry(self) -> Entry | None:
+        """The article a review key acts on: the one highlighted in the list, else the one shown."""
+        entry = self.query_one(ArticleList).current or (self.shown.entry if self.shown else None)
+        if entry is None:
+            self.notify("No article is selected.", timeout=3)
+        return entry
+
+    def action_filter(self, name: str) -> None:
+        self.listing = self.listing.filtered(name)
+        self.refresh_list()
+
+    def action_toggle(self, flag: Flag) -> None:
+        entry = self._current_entry()
+        if entry is None:
+            return
+        if flag == "read":
+            self._stop(self._reading)  # "u" on an article just opened keeps it unread
+        self.apply(self.review.toggle(entry, flag))
+
+    def on_point_marked(self, message: m.PointMarked) -> None:
+        # The point belongs to the article in the reading pane.
+        if self.shown is not None:
+            self.apply(self.review.mark_point(self.shown.entry, message.point, message.mark))
+
+    def action_note(self) -> None:
+        entry = self._current_entry()
+        if entry is not None:
+            self._edit_note(entry, self.review.state(entry).note)
+
+    def _edit_note(self, entry: Entry, text: str, unsaved: bool = False) -> None:
+        self.app.push_screen(NoteScreen(entry.title, text, self.look, unsaved=unsaved),
+                             lambda written: self._keep_note(entry, written))
+
+    def _keep_note(self, entry: Entry, text: str | None) -> None:
+        if text is None:
+            return
+        outcome = self.review.note(entry, text)
+        self.apply(outcome)
+        if outcome is not None and not outcome.saved and self.review.available:
+            # What was typed is not thrown away: the note stays open to try again or copy out.
+            self._edit_note(entry, text, unsaved=True)
+
+    def action_note_in_editor(self) -> None:
+        entry = self._current_entry()
+        if entry is None:
+            return
+        try:
+            text = edit_in_editor(self.app, self.review.state(entry).note)
+        except EditorError as exc:
+            self.notify(str(exc), severity="error", timeout=6, markup=False)
+            return
+        self._keep_note(entry, text)
+
+    # The digest
+
+    def action_digest(self) -> None:
+        listed = list(self.query_one(ArticleList).entries)
+        if not listed:
+            self.notify("No articles are listed, so there is nothing to put in a digest.", timeout=4)
+            return
+        default = Path.cwd() / f"briefing-digest-{dt.date.today().isoformat()}.md"
+        self.app.push_screen(DigestScreen(len(listed), default),
+                             lambda path: self._write_digest(listed, path) if path is not None else None)
+
+    def _write_digest(self, entries: list[Entry], path: Path) -> None:
+        states = dict(self.review.states)
+
+        def write() -> None:
+            items = collect(entries, states, cache=self.services.articles)
+            try:
+                write_atomically(path, render(items))
+            except OSError as exc:
+                self.post_message(m.DigestWritten(str(path), 0, str(exc.strerror or exc)))
+                return
+            self.post_message(m.DigestWritten(str(path), len(items)))
+
+        self.run_worker(write, thread=True, exclusive=True, group="digest")
+
+    def on_digest_written(self, message: m.DigestWritten) -> None:
+        if message.problem:
+            self.notify(f"The digest was not written: {message.problem}", severity="error", timeout=10,
+                        markup=False)
+        else:
+            self.notify(f"Wrote {message.count} article(s) to {message.path}", timeout=6, markup=False)
+
+    # Every few seconds: where one is reading is saved at this pace and on
+    # quit, not at every move through the list (each save waits for the disk);
+    # and another reader's marks are looked for.
+
+    def _every_while(self) -> None:
+        self.remember_place()
+        self.run_worker(self._check_marks, thread=True, exclusive=True, group="marks")
+
+    def _check_marks(self) -> None:
+        if self.review.changed_elsewhere():
+            # Another reader changed the state: show its marks too.
+            self.app.call_from_thread(self._reload_marks)
+
+    def _reload_marks(self) -> None:
+        if self.snapshot is not None:
+            self._say_problem(self.review.load(self.snapshot.entries))
+        self.show_marks()
+
+    def remember_place(self) -> None:
+        if self.shown is not None:
+            self.review.remember_place(self.shown.entry, int(self.query_one(ReadingPane).scroll_y))

@@ -1,0 +1,64 @@
+"""What the reader works with, made in one place: the index and search, the analyst's marks, the articles read.
+
+The screens are given these; they never open a store or an index themselves,
+so another implementation (a shared archive, say) is chosen here alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing.article_cache import ArticleCache
+from briefing.config import Settings
+from briefing.review import Review
+from briefing.search.index import ContentIndex
+from briefing.state import StateError, StateStore
+from briefing.tui.services.indexing import POLL_INTERVAL, Indexing
+from briefing.tui.services.preferences import Preferences
+from briefing.tui.services.search import Search
+
+
+@dataclass(frozen=True)
+class Pace:
+    """The reader's timings, in seconds."""
+
+    # Moving quickly through the list should not draw every article passed
+    # over: the pane follows once the highlight rests this long.
+    follow: float = 0.08
+    # An article highlighted in the list counts as read once it has been shown this long.
+    read: float = 1.5
+    # Typing pauses this long before the query runs.
+    search: float = 0.15
+    poll: float = POLL_INTERVAL
+
+
+@dataclass
+class Services:
+    content: Path
+    indexing: Indexing
+    search: Search
+    review: Review
+    articles: ArticleCache
+    preferences: Preferences
+    store: StateStore | None
+    # Said once the reader is on screen: what could not be opened.
+    problems: list[str]
+
+    def close(self) -> None:
+        self.indexing.close()
+        if self.store is not None:
+            self.store.close()
+
+
+def open_services(content: Path, index_dir: Path | None, settings: Settings, pace: Pace) -> Services:
+    problems = []
+    try:
+        store: StateStore | None = StateStore()
+    except StateError as exc:
+        store = None
+        problems.append(f"Read marks, stars and notes cannot be kept: {exc}")
+    indexing = Indexing(ContentIndex(content, index_dir, settings.follow_links), pace.poll)
+    review = Review(store.folder(content), store.data_version) if store is not None else Review(None)
+    return Services(content, indexing, Search(indexing), review, ArticleCache(), Preferences(store, settings),
+                    store, problems)

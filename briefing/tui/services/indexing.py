@@ -1,0 +1,185 @@
+"""Keeping the index of the content folder up to date while the reader runs, and opening search on it.
+
+The update runs as a separate process (``briefing index --progress-lines``):
+Whoosh's writer may fork, and this process has threads; and a killed build
+must not take the reader with it. Its progress comes back as lines (see
+:mod:`briefing.progress`) and goes on to the screen as messages. The folder is
+checked for changes every few seconds, less often when a scan is slow.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Literal
+
+from textual.widget import Widget
+
+from briefing.library import find_files
+from briefing.progress import Notice, Progress, read_line
+from briefing.search.catalogue import snapshot_of_files
+from briefing.search.engine import Engine
+from briefing.search.index import BUSY_EXIT_STATUS, ContentIndex
+from briefing.tui.messages import IndexBusy, IndexFailed, IndexProgress, IndexReady, ListRead
+
+# How often the content folder is checked for new, changed or removed files.
+POLL_INTERVAL = 3.0
+# A scan of a large folder is not free: poll at most every this many scans' time.
+POLL_COST_FACTOR = 20
+
+
+class Indexing:
+    """The index behind the reader: its list, its updates and the search engine opened on it."""
+
+    def __init__(self, index: ContentIndex, poll_interval: float = POLL_INTERVAL) -> None:
+        self.index = index
+        self.poll_interval = poll_interval
+        # "waiting" until the first update ends, then "ready" or "failed".
+        self.state: Literal["waiting", "ready", "failed"] = "waiting"
+        self.engine: Engine | None = None
+        # Held while a query runs and while the engine is replaced.
+        self.lock = threading.Lock()
+        self._owner: Widget | None = None
+        self._signature: tuple | None = None
+        self._scan_cost = 0.0
+        self._running = False
+
+    @property
+    def content(self) -> Path:
+        return self.index.content
+
+    @property
+    def owner(self) -> Widget:
+        assert self._owner is not None, "start() first"
+        return self._owner
+
+    def start(self, owner: Widget) -> None:
+        """Read the list, then bring the index up to date; messages go to *owner*."""
+        self._owner = owner
+        self.read_list()
+        # The check for changed files waits until the first screen is drawn.
+        owner.call_after_refresh(self.update)
+
+    def read_list(self, or_files: bool = False) -> None:
+        """Read the list as last indexed (None while there is no index yet, unless *or_files*)."""
+
+        def read() -> None:
+            snapshot = self.index.snapshot()
+            if snapshot is None and or_files:
+                snapshot = snapshot_of_files(self.content, self.index.follow_links)
+            self.owner.post_message(ListRead(snapshot))
+
+        self.owner.run_worker(read, thread=True, exclusive=True, group="catalogue")
+
+    def read_files(self) -> None:
+        """No index could be written (a full disk, a read-only cache): list the files the slow way."""
+        self.owner.run_worker(
+            lambda: self.owner.post_message(ListRead(snapshot_of_files(self.content, self.index.follow_links))),
+            thread=True, exclusive=True, group="catalogue")
+
+    def update(self) -> None:
+        self.owner.run_worker(self._update, thread=True, exclusive=True, group="index")
+
+    def close(self) -> None:
+        with self.lock:
+            if self.engine is not None:
+                self.engine.close()
+                self.engine = None
+
+    # In the worker threads
+
+    def _update(self) -> None:
+        self._running = True
+        try:
+            self._signature = folder_signature(self.content, self.index.follow_links)
+            self._run_indexer()
+        finally:
+            self._running = False
+            self.owner.app.call_from_thread(self._schedule_check)
+
+    def _run_indexer(self) -> None:
+        post = self.owner.post_message
+        command = [sys.executable, "-m", "briefing", "index", "--progress-lines",
+                   "--content", str(self.content), "--index", str(self.index.dir)]
+        if self.index.follow_links:
+            command.append("--follow-links")
+        errors: list[str] = []
+        notices: list[str] = []
+        listed = False  # whether this run's commits already brought the list up to date
+        try:
+            with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as proc:
+                assert proc.stderr is not None
+                for line in proc.stderr:
+                    step = read_line(line)
+                    if isinstance(step, Progress):
+                        post(IndexProgress(step))
+                        if step.committed:
+                            listed = True
+                            post(ListRead(self.index.snapshot()))
+                    elif isinstance(step, Notice):
+                        notices.append(step.text)
+                    else:
+                        errors.append(step)
+        except OSError as exc:
+            self._failed(str(exc))
+            return
+        if proc.returncode == BUSY_EXIT_STATUS:
+            # Another Briefing process is writing the index: not a failure.
+            # Forget the folder's signature so that the next check runs again.
+            self._signature = None
+            post(IndexBusy())
+            return
+        if proc.returncode != 0:
+            self._failed(errors[-1] if errors else "indexing failed")
+            return
+        with self.lock:
+            try:
+                ix = self.index.open()
+            except Exception as exc:
+                self._failed(str(exc))
+                return
+            if self.engine is not None:
+                self.engine.close()
+            self.engine = Engine(ix)
+        # Read the list again if no commit of this run did: another process
+        # (a second reader, `briefing index`) may have indexed the changes.
+        snapshot = self.index.snapshot() if not listed else None
+        self.state = "ready"
+        post(IndexReady(notices, snapshot))
+
+    def _failed(self, reason: str) -> None:
+        self.state = "failed"
+        self.owner.post_message(IndexFailed(reason))
+
+    def _schedule_check(self) -> None:
+        self.owner.set_timer(max(self.poll_interval, self._scan_cost * POLL_COST_FACTOR), self._check)
+
+    def _check(self) -> None:
+        self.owner.run_worker(self._check_folder, thread=True, exclusive=True, group="poll")
+
+    def _check_folder(self) -> None:
+        if self._running:
+            return  # the update in progress schedules the next check
+        started = time.monotonic()
+        signature = folder_signature(self.content, self.index.follow_links)
+        self._scan_cost = time.monotonic() - started
+        if signature != self._signature:
+            self.owner.app.call_from_thread(self.update)
+        else:
+            self.owner.app.call_from_thread(self._schedule_check)
+
+
+def folder_signature(root: Path, follow_links: bool = False) -> tuple:
+    """What changes when a briefing file is added, removed or modified: cheap, no reads."""
+    paths, _ = find_files(root, follow_links)
+    signature = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        signature.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(signature)
