@@ -15,7 +15,6 @@ Queries run through the search engine (:func:`matching`); nothing here draws.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import os
 import sqlite3
 import threading
@@ -201,11 +200,19 @@ def _key(folder: Path) -> str:
     return str(folder.resolve())
 
 
-def matching(engine, query: str, limit: int = MAX_MATCHES) -> list[str]:
-    """The paths of the articles *query* finds, through the search engine (raises its QueryError)."""
-    search = engine.search
-    options = {"limit": limit}
-    # An engine that can leave out the snippets is asked to: only the paths are wanted here.
-    if "snippets" in inspect.signature(search).parameters:
-        options["snippets"] = 0
-    return [hit.path for hit in search(query, **options).hits]
+def matching(engine, query: str, limit: int = MAX_MATCHES, seconds: float | None = None) -> list[str]:
+    """The paths of the articles *query* finds, through the search engine (raises its QueryError).
+
+    Within *seconds* (the engine's own deadline when None). A search cut
+    short is an error, not a count: its missing articles would be reported
+    as new on the next run, and a rule would leave some of its articles be.
+    """
+    from briefing.search.deadline import Budget
+    from briefing.search.engine import DEADLINE, QueryError
+
+    seconds = DEADLINE if seconds is None else seconds
+    results = engine.search(query, limit=limit, snippets=0, budget=Budget(seconds))
+    if results.partial:
+        raise QueryError(f"the search took longer than {seconds:g} s and was stopped; "
+                         "a narrower query finds its articles in time")
+    return [hit.path for hit in results.hits]

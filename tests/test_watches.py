@@ -119,3 +119,24 @@ def test_watch_list_counts_and_a_filter_keeps_to_unread(folder, private_state):
     assert watch["name"] == "hts" and watch["filter"] == "unread" and watch["found"] >= 3
     text = briefing("watch", "list", "--content", str(folder)).stdout
     assert text.startswith("hts: HTS  [unread]  (")
+
+
+def test_a_search_cut_short_is_an_error_never_a_count(tmp_path):
+    from briefing.search.engine import Engine, QueryError
+    from briefing.search.index import ContentIndex
+    from briefing.watches import matching
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for n in range(80):
+        (folder / f"r{n:02}.md").write_text(f"---\ntitle: Report {n}\n---\n\nReport {n} from Aleppo.\n")
+    index = ContentIndex(folder, tmp_path / "index")
+    index.update()
+    engine = Engine(index.open())
+    try:
+        assert len(matching(engine, "Aleppo")) == 80
+        # Out of time as it looked: what it missed would be reported as new on the next run.
+        with pytest.raises(QueryError, match="took longer than 0 s"):
+            matching(engine, "Aleppo", seconds=0)
+    finally:
+        engine.close()

@@ -75,12 +75,16 @@ def _engine(args: argparse.Namespace, quiet: bool):
     return index, Engine(index.open())
 
 
+WATCH_SECONDS = 30.0
+
+
 def _matches(engine, watch) -> list[str]:
     from briefing.search.engine import QueryError
     from briefing.watches import matching
 
     try:
-        return matching(engine, watch.query)
+        # From cron or a pipe: no one waits at a keyboard, so a search may take its time.
+        return matching(engine, watch.query, seconds=WATCH_SECONDS)
     except QueryError as exc:
         raise CommandError(f"saved search {watch.name!r}: bad query: {exc}", code=ERROR) from None
 

@@ -19,6 +19,11 @@ from briefing.tui.services.indexing import Indexing
 from briefing.watches import Watch, WatchError, WatchStore, matching
 
 
+# Each saved search or rule may take this long (the engine is busy meanwhile:
+# a search typed in the reader waits for it).
+COUNT_SECONDS = 2.0
+
+
 class Watching:
     def __init__(self, indexing: Indexing, hide: list[str], highlight: list[str]) -> None:
         self.indexing = indexing
@@ -64,14 +69,14 @@ class Watching:
                 return
             for watch in watches:
                 try:
-                    matches[watch.name] = matching(engine, watch.query)
+                    matches[watch.name] = matching(engine, watch.query, seconds=COUNT_SECONDS)
                 except QueryError as exc:
                     problems[watch.name] = str(exc)
             hidden, highlighted, rule_problems = set(), set(), []
             for queries, into, name in ((self.hide, hidden, "hide"), (self.highlight, highlighted, "highlight")):
                 for query in queries:
                     try:
-                        into.update(matching(engine, query))
+                        into.update(matching(engine, query, seconds=COUNT_SECONDS))
                     except QueryError as exc:
                         rule_problems.append(f"The {name} rule {query!r} cannot be run: {exc}")
         post(RulesApplied(hidden, highlighted, rule_problems))
