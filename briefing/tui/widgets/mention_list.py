@@ -107,9 +107,11 @@ class MentionList(ScrollView, can_focus=True, inherit_bindings=False):
                                                      entry.source if entry else None) if p)
             title = self.look.title(entry.title) if entry else row.rel
             text = f"{head}{glyphs.dash}{title}" if head else title
-            segments = [Segment(fit(text, room, glyphs.ellipsis), style + cursor if cursor else style)]
+            if cursor:
+                style += cursor  # the whole row, as the entity list's
             marker = glyphs.cursor if at_cursor else " "
-            return Strip([Segment(marker + " " * (MARGIN - 1), style), *segments]).adjust_cell_length(width, style)
+            return Strip([Segment(marker + " " * (MARGIN - 1), style), Segment(fit(text, room, glyphs.ellipsis), style)]
+                         ).adjust_cell_length(width, style)
         if part in (1, 2):
             lines = self._sentence_lines(index, row, room)
             text = lines[part - 1] if part - 1 < len(lines) else ""
@@ -120,9 +122,9 @@ class MentionList(ScrollView, can_focus=True, inherit_bindings=False):
         style = base + self.get_component_rich_style("mention-list--meta")
         if cursor:
             style += cursor
-        text = f"figures: {'; '.join(row.figures)}" if row.figures else ""
-        if row.count > 1:
-            text += (glyphs.separator if text else "") + f"named in {row.count} sentences"
+        # Never blank: each row is its four lines, the muted one closing it.
+        named = f"named in {row.count} sentences" if row.count > 1 else "named once"
+        text = f"figures: {'; '.join(row.figures)}{glyphs.separator}{named}" if row.figures else named
         return Strip([Segment(" " * MARGIN, style), Segment(fit(text, room, glyphs.ellipsis), style)]
                      ).adjust_cell_length(width, style)
 
