@@ -183,6 +183,12 @@ class EntitiesScreen(Screen[Pick | None]):
         if not get_current_worker().is_cancelled:
             self._from_worker(self._show_list, *listed)
 
+    def reload(self) -> None:
+        """Read the names again (they have been found or have changed); the entity shown stays first."""
+        if self.current is not None:
+            self.wanted_name = self.current.name
+        self.load_list()
+
     def _show_problem(self, problem: str) -> None:
         listing = self.query_one(EntityList)
         listing.border_title = "People, places, organisations"

@@ -49,6 +49,11 @@ class EntityBrowsing(_Base):
 
         self.run_worker(read_then_show, thread=True, exclusive=True, group="entities")
 
+    def on_names_found(self, message: m.NamesFound) -> None:
+        # An entity view opened before the names were stored (or while they changed) reads them again.
+        if message.ok and isinstance(self.app.screen, EntitiesScreen):
+            self.app.screen.reload()
+
     def open_at(self, pick: Pick) -> None:
         """Open *pick*'s article and show the sentence naming the entity."""
         self._wanted_sentence = pick
