@@ -267,17 +267,19 @@ def main() -> None:
             opened, counted, _ = store_queries(index_dir, entity)
             shown, shown_cpu = view_ms(index_dir, by_rel, entity.name)
             stories = stories_ms(index_dir, entity, entries, by_rel)
-            results[(size, label)] = shown
-            print(f"  {label + ': ' + entity.name[:22]:<34} {entity.articles:>9,} {opened:>9.1f} ms {shown:>7.1f} ({shown_cpu:>5.1f}) ms "
-                  f"{counted:>7.1f} ms {stories:>6.0f} ms")
+            results[(size, label)] = (shown, shown_cpu)
+            print(f"  {label + ': ' + entity.name[:22]:<34} {entity.articles:>9,} {opened:>9.1f} ms "
+                  f"{shown:>7.1f} ({shown_cpu:>5.1f}) ms {counted:>7.1f} ms {stories:>6.0f} ms")
     sizes = sorted({s for s, _ in results})
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]
         for label in ("most named", "median"):
             if (small, label) in results and (large, label) in results:
-                print(f"\nview open, {label}: {results[(large, label)] / results[(small, label)]:.2f}x "
-                      f"from {small:,} to {large:,} articles")
-    print("\nTarget: the view opens in under 200 ms at 100,000 articles (medians; the machine may be shared).")
+                (wall_small, cpu_small), (wall_large, cpu_large) = results[(small, label)], results[(large, label)]
+                print(f"\nview open, {label}: {wall_large / wall_small:.2f}x wall-clock, "
+                      f"{cpu_large / cpu_small:.2f}x CPU from {small:,} to {large:,} articles")
+    print("\nTarget: the view opens in under 200 ms at 100,000 articles (medians; on a shared machine the wall "
+          "clock counts others' work too: the CPU figure is the view's own).")
 
 
 if __name__ == "__main__":
