@@ -92,12 +92,22 @@ async def test_articles_that_arrive_and_match_a_saved_search_are_announced_with_
         app.bell = lambda: rings.append(1)
         await settle(pilot)
         assert not any("hama:" in n for n in notes(app))  # what was there at start is not news
+        # The saved searches stay listed while articles arrive: their counts follow.
+        await pilot.press("W")
+        await settle(pilot)
+        watches = screen_of(app).query_one(WatchList)
+        before = {r.name: (r.unread, r.found) for r in watches.rows}
         brief(content, "late.md", "Rebels reach Hama", "Rebels reached the outskirts of Hama on Monday.")
         brief(content, "other.md", "Floods in Valencia", "Rain fell for days in Valencia.")
         await wait_until(pilot, lambda: any(n.startswith("hama: 1 new article") for n in notes(app)))
         note = next(n for n in notes(app) if n.startswith("hama:"))
         assert "Rebels reach Hama" in note and "Valencia" not in note
         assert rings == [1]
+        unread, found = before["hama"]
+        await wait_until(pilot, lambda: {r.name: (r.unread, r.found) for r in watches.rows}["hama"]
+                         == (unread + 1, found + 1))
+        every_unread, every_found = before[""]
+        assert {r.name: (r.unread, r.found) for r in watches.rows}[""] == (every_unread + 2, every_found + 2)
 
 
 # Rules
