@@ -54,7 +54,7 @@ class Reviewing(_Base):
         if flag == "read" and selection:
             # u on a selection: all of it read, or unread when all of it is read already.
             value = not all(self.review.state(e).read for e in selection)
-            self.query_one(ArticleList).action_unselect()
+            self.query_one(ArticleList).action_clear_selection()
             self._batch(selection, value)
             return
         entry = self._current_entry()

@@ -69,9 +69,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("right_square_bracket", "page_down_list", "Page down the list", show=False, id="list.page_down"),
         Binding("left_square_bracket", "page_up_list", "Page up the list", show=False, id="list.page_up"),
         Binding("enter", "open", "Open", id="list.open"),
-        Binding("V", "select", "Select a range", show=False, id="list.select",
+        Binding("V", "select_range", "Select a range", show=False, id="list.select",
                 tooltip="Start (or end) a selection at this row; move to extend it; u marks it read or unread"),
-        Binding("escape", "unselect", "Clear the selection", show=False, id="list.unselect"),
+        Binding("escape", "clear_selection", "Clear the selection", show=False, id="list.unselect"),
     ]
 
     COMPONENT_CLASSES = {
@@ -156,14 +156,14 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     def _selected(self, index: int) -> bool:
         return self.anchor is not None and min(self.anchor, self.cursor) <= index <= max(self.anchor, self.cursor)
 
-    def action_select(self) -> None:
+    def action_select_range(self) -> None:
         self.anchor = None if self.anchor is not None else self.cursor
         self.refresh()
         if self.anchor is not None:
             self.notify("Selecting: move to extend, u marks the selection read or unread, esc clears it.",
                         timeout=4)
 
-    def action_unselect(self) -> None:
+    def action_clear_selection(self) -> None:
         if self.anchor is not None:
             self.anchor = None
             self.refresh()
