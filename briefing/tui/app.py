@@ -12,6 +12,7 @@ from textual.command import CommandPalette
 from textual.theme import ThemeProvider
 
 from briefing.config import Settings
+from briefing.sanitize import clean_line, clean_text
 from briefing.themes import ThemeSet, load_themes, shipped_theme_dirs
 from briefing.tui import hangup
 from briefing.tui.commands import reader_commands
@@ -60,6 +61,13 @@ class BriefingApp(App[None]):
             self.theme = first
         # Every byte counts over SSH; animation multiplies what is sent.
         self.animation_level = "none"
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification, from any screen or worker, passes here: what it quotes (an error, a
+        setting, a theme's or a file's name) may come from outside, so it is cleaned and never markup."""
+        lines = (clean_line(line) for line in clean_text(message).split("\n"))
+        super().notify("\n".join(lines), title=clean_line(title), severity=severity, timeout=timeout, markup=False)
 
     @property
     def reader(self) -> ReaderScreen | None:
