@@ -10,11 +10,11 @@ are tested without a terminal.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
 from briefing.model import Entry
-from briefing.sanitize import clean_line
+from briefing.sanitize import clean_line, clean_text
 from briefing.state import ArticleState, Flag, Mark, NoteSaved, Position, StateError
 
 Severity = Literal["information", "warning", "error"]
@@ -73,6 +73,15 @@ class Place:
     offset: int
 
 
+def shown(state: ArticleState | None) -> ArticleState | None:
+    """*state* as the reader may show it: a note written by something other than Briefing (an
+    older version, a hand-edited file, a tool) is cleaned like any text from outside."""
+    if state is None or not state.note:
+        return state
+    note = clean_text(state.note)
+    return state if note == state.note else replace(state, note=note)
+
+
 class Review:
     """The marks on one folder's articles, as loaded and as changed here."""
 
@@ -98,9 +107,9 @@ class Review:
         if self.marks is None:
             return None
         try:
-            self.states = self.marks.load(entries)
+            self.states = {rel: shown(state) for rel, state in self.marks.load(entries).items()}
         except StateError as exc:
-            return str(exc)
+            return clean_line(str(exc))
         return None
 
     def _version(self) -> int | None:
@@ -143,7 +152,7 @@ class Review:
         """The note on *entry* as stored now, for an editor to open on (the last one read if it cannot be)."""
         if self.marks is not None:
             try:
-                state = self.marks.load_one(entry)
+                state = shown(self.marks.load_one(entry))
             except StateError:
                 state = None
             else:
@@ -184,7 +193,7 @@ class Review:
         else:
             saved, message = True, ""
         try:
-            state = self.marks.load_one(entry)
+            state = shown(self.marks.load_one(entry))
         except StateError:
             state = None
         if state is not None:

