@@ -10,7 +10,8 @@ from briefing.model import Article, UnreadableFile
 from briefing.parse import parse_file
 from briefing.sanitize import escape_name
 
-CACHE_SIZE = 32
+# Enough for an article, the earlier reports its story is compared with, and going back and forth.
+CACHE_SIZE = 64
 
 
 class ArticleCache:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 
-from whoosh.index import FileIndex
-
-from briefing.search import index as index_module
+from briefing.search import files as files_module
+from briefing.search import segments as segments_module
+from briefing.search import update as update_module
 from briefing.search.catalogue import FILE_NAME
 from briefing.search.engine import Engine
 from briefing.search.index import ContentIndex
@@ -33,8 +33,8 @@ def test_a_broken_file_is_reported_at_every_update_but_read_once(tmp_path, conte
     assert any(p.startswith("broken.txt") for p in index.snapshot().problems)
 
     decoded: list[str] = []
-    real = index_module.parse_bytes
-    monkeypatch.setattr(index_module, "parse_bytes",
+    real = files_module.parse_bytes
+    monkeypatch.setattr(files_module, "parse_bytes",
                         lambda data, path, extras=True, name=None: decoded.append(name) or real(data, path, extras, name))
     again = index.update()
     assert any(line.startswith("broken.txt") for line in again.skipped)
@@ -48,7 +48,7 @@ def test_a_broken_file_is_reported_at_every_update_but_read_once(tmp_path, conte
 
 
 def test_a_first_build_commits_in_batches_and_the_list_grows(tmp_path, content, monkeypatch):
-    monkeypatch.setattr(index_module._Update, "FIRST_BATCH", 2)
+    monkeypatch.setattr(update_module.Update, "FIRST_BATCH", 2)
     index = ContentIndex(content, tmp_path / "i")
     seen: list[int] = []
 
@@ -98,7 +98,7 @@ def test_a_missing_or_broken_catalogue_means_a_rebuild(tmp_path, content):
 def test_many_changed_files_are_parsed_in_worker_processes_with_the_same_result(tmp_path, content, monkeypatch):
     serial = ContentIndex(content, tmp_path / "serial")
     serial.update()
-    monkeypatch.setattr(index_module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(update_module, "PARALLEL_FROM", 2)
     (content / "broken.txt").write_bytes(b"\x00\x01binary\x00" * 40)
     parallel = ContentIndex(content, tmp_path / "parallel")
     report = parallel.update()
@@ -110,7 +110,7 @@ def test_many_changed_files_are_parsed_in_worker_processes_with_the_same_result(
         assert len(engine.search("Aleppo").hits) == 5
 
 
-def test_a_large_batch_written_by_two_processes_finds_the_same_articles(tmp_path, content, monkeypatch):
+def test_a_large_batch_built_as_segments_in_workers_finds_the_same_articles(tmp_path, content, monkeypatch):
     for n in range(40):
         (content / f"extra-{n:02}.md").write_text(
             f"---\ntitle: Extra report {n}\n---\nA report numbered {n} about the Zanzibar harbour.\n",
@@ -118,28 +118,55 @@ def test_a_large_batch_written_by_two_processes_finds_the_same_articles(tmp_path
         )
     serial = ContentIndex(content, tmp_path / "serial")
     serial.update()
-    monkeypatch.setattr(index_module._Update, "SPLIT_WRITE_FROM", 10)
-    monkeypatch.setattr(index_module._Update, "FIRST_BATCH", 10)
-    writers = []
-    open_writer = FileIndex.writer
+    # Workers build chunks of 4 documents each, and the chunk segments are merged in pairs.
+    monkeypatch.setattr(update_module, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(update_module.Update, "FIRST_BATCH", 4)
+    monkeypatch.setattr(segments_module, "CHUNK", 4)
+    monkeypatch.setattr(segments_module, "MERGE_GROUP", 2)
+    merged: list[int] = []
+    real_merge = update_module.Update._merge_later
 
-    def spy(self, procs=1, **options):
-        writers.append(procs)
-        return open_writer(self, procs=procs, **options)
+    def spy(self, committed, final=False):
+        real_merge(self, committed, final)
+        merged.append(len(self.merges))
 
-    monkeypatch.setattr(FileIndex, "writer", spy)
+    monkeypatch.setattr(update_module.Update, "_merge_later", spy)
     split = ContentIndex(content, tmp_path / "split")
-    split.update()
-    assert 2 in writers
+    report = split.update()
+    assert len(report.added) == 45 and max(merged) >= 1
     with Engine(serial.open()) as one, Engine(split.open()) as two:
-        for query in ("Aleppo", "Zanzibar", "harbour", "title:report"):
+        for query in ("Aleppo", "Zanzibar", "harbour", "title:report", '"Zanzibar harbour"'):
             assert sorted(h.path for h in two.search(query, limit=None).hits) == sorted(
                 h.path for h in one.search(query, limit=None).hits
             ), query
         assert len(two.search("Zanzibar", limit=None).hits) == 40
-    # A later change in the split-written index replaces its article, not adds one.
+    assert len(split.open()._read_toc().segments) < 45 // 4
+    # Nothing of the build is left beside the index.
+    assert not [p for p in split.dir.iterdir() if p.name.startswith(".") or p.name.endswith(".tmp")]
+    # A later change in the worker-built index replaces its article, not adds one.
     (content / "extra-00.md").write_text("---\ntitle: Extra report 0\n---\nNow about Mombasa.\n", encoding="utf-8")
     split.update()
     with Engine(split.open()) as engine:
         assert len(engine.search("Zanzibar", limit=None).hits) == 39
         assert [h.path for h in engine.search("Mombasa").hits] == ["extra-00.md"]
+
+
+def test_updates_merge_their_small_segments_at_a_bounded_cost_and_leave_the_large_ones(tmp_path, content, monkeypatch):
+    monkeypatch.setattr(segments_module, "SMALL", 3)
+    monkeypatch.setattr(segments_module, "SMALL_MERGE_AT", 4)
+    monkeypatch.setattr(segments_module, "MERGE_CAP", 6)
+    for n in range(20):
+        (content / f"base-{n:02}.md").write_text(f"---\ntitle: Base {n}\n---\nA base report {n}.\n", encoding="utf-8")
+    index = ContentIndex(content, tmp_path / "i")
+    index.update()
+    large = {s.segment_id() for s in index.open()._read_toc().segments}
+    for n in range(12):  # twelve updates of one file each
+        (content / f"late-{n:02}.md").write_text(f"---\ntitle: Late {n}\n---\nA late report {n}.\n", encoding="utf-8")
+        index.update()
+        segments = index.open()._read_toc().segments
+        # The large segments are never rewritten; the small ones never pile up.
+        assert large <= {s.segment_id() for s in segments}
+        assert sum(s.doc_count_all() < 3 for s in segments) <= 4
+    with Engine.open(index) as engine:
+        assert len(engine.search("late", limit=None).hits) == 12
+        assert len(engine.search("base", limit=None).hits) == 20

@@ -256,3 +256,33 @@ def test_a_finished_word_is_not_completed(engine):
     # An open phrase is not completed into a prefix: it is reported as unfinished.
     with pytest.raises(QueryError, match="unbalanced quotes"):
         engine.search_as_typed('"Hezb')
+
+
+def test_hits_come_without_snippets_beyond_the_first_screen_and_get_them_on_demand(engine):
+    results = engine.search("Aleppo", limit=None, snippets=2)
+    assert [h.snippet is not None for h in results.hits] == [True, True, False, False, False]
+    shown = results.hits[2:4]  # the rows scrolled into view
+    made = engine.snippets(results, shown)
+    assert made == shown and all(("Aleppo", True) in h.snippet_parts for h in shown)
+    assert results.hits[4].snippet is None
+    # Asked again, nothing is made twice.
+    assert engine.snippets(results, shown) == []
+
+
+def test_a_result_list_is_the_best_thousand_with_the_total_said(tmp_path, content_dir):
+    from briefing.search import engine as engine_module
+
+    content = make_corpus(tmp_path / "c", content_dir, 6)
+    index = ContentIndex(tmp_path / "c", tmp_path / "i")
+    index.update()
+    with Engine.open(index) as engine:
+        full = engine.search("Aleppo", limit=None)
+        assert len(full.hits) == content and not full.limited
+        engine_module.MAX_HITS, saved = 10, engine_module.MAX_HITS
+        try:
+            best = engine.search("Aleppo", limit=None)
+        finally:
+            engine_module.MAX_HITS = saved
+    assert [h.path for h in best.hits] == [h.path for h in full.hits[:10]]
+    assert best.limited and best.total == content
+    assert "the best 10 of about 30 matching articles" in best.notes

@@ -202,3 +202,95 @@ def test_tolls_given_without_a_noun_are_figures_too(tmp_path):
     assert valencia == ["At least 51 people", "death toll: 95", "More than 200 people", "death toll: 217"]
     pakistan = [f.text for f in figures_of(stories["b"], read)["killed"]]
     assert pakistan == ["at least 30 people", "number of people killed: 48"]
+
+
+def _dated(folder, name: str, day: int, text: str) -> None:
+    import datetime as dt
+
+    date = dt.date(2024, 1, 1) + dt.timedelta(days=day)
+    (folder / name).write_text(f"---\ntitle: {text.split('.')[0]}\ndate: {date}\nsource: Wire\n---\n{text}\n")
+
+
+def test_a_story_does_not_run_on_for_ever(tmp_path):
+    from briefing.stories.grouping import MAX_SPAN
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    # The same dispute reported every day for five months: one story would chain them all.
+    for day in range(150):
+        _dated(folder, f"d{day:03}.md", day, f"Dockworkers in Zanzibar extend the Mombasa harbour strike, day {day}. "
+               "The Kilindini port union and the Tanga shipping agents met again over Zanzibar wages.")
+    stories = stories_of(indexed(folder).entries)
+    assert len(stories) >= 2
+    assert all(s.latest - s.first <= MAX_SPAN for s in stories)
+    assert max(len(s.entries) for s in stories) <= MAX_SPAN.days + 1
+
+
+def test_an_article_joins_on_the_storys_recent_core_not_on_everything_it_ever_said(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    harbour = "Dockworkers strike at the Zanzibar harbour; the Kilindini union and Tanga agents talk wages."
+    ferry = "The Mombasa ferry inquiry hears the Likoni captain; Kenya Ferry Services and the Mtongwe pier."
+    for day in range(3):
+        _dated(folder, f"a{day}.md", day, harbour)
+    # The story moves on: two reports tie the strike to a ferry inquiry, then eight are about the inquiry alone.
+    for day in (3, 4):
+        _dated(folder, f"b{day:02}.md", day, harbour + " " + ferry)
+    for day in range(5, 13):
+        _dated(folder, f"b{day:02}.md", day, ferry)
+    # A report like the story's first ones only, after its core has moved on, starts a story of its own.
+    _dated(folder, "late.md", 14, harbour)
+    entries = {e.rel: e.story for e in indexed(folder).entries}
+    assert entries["a0.md"] == entries["b03.md"] == entries["b12.md"]
+    assert entries["late.md"] != entries["a0.md"]
+
+
+def test_what_is_new_is_judged_against_a_bounded_window_and_can_be_cancelled(tmp_path):
+    from briefing.stories.story import ADDITIONS_WINDOW, StoryIndex
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for day in range(12):
+        _dated(folder, f"r{day:02}.md", day, f"Floods in Valencia: at least {50 + day} people killed around Paiporta, "
+               "rescuers said. The regional government of Valencia asked for the army.")
+    entries = indexed(folder).entries
+    stories = StoryIndex(entries)
+    last = max(entries, key=lambda e: e.rel)
+    story = stories.story(last)
+    assert story is not None and len(story.entries) == 12
+    assert [e.rel for e in stories.related(last)] == [e.rel for e in related(last, entries)]
+    reads = []
+
+    def counting(entry):
+        reads.append(entry.rel)
+        return read(entry)
+
+    added = additions(last, read(last), story, counting)
+    assert len(reads) == ADDITIONS_WINDOW and reads[-1] == "r10.md"
+    assert any("61" in text for kind, text in added.facts)
+    reads.clear()
+    assert additions(last, read(last), story, counting, cancelled=lambda: True) is None
+    assert reads == []
+
+
+def test_a_new_article_is_compared_with_the_stories_of_its_weeks_only(tmp_path, monkeypatch):
+    from briefing.search import story_table
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for n in range(40):  # forty separate stories, ten days apart
+        _dated(folder, f"s{n:02}.md", 10 * n, f"Report {n} on the Xanadu{n} affair and the Quibble{n} inquiry.")
+    indexed(folder)
+    loaded: list[int] = []
+    real = story_table.StoryTable.load
+
+    def spy(self, *args):
+        found = list(real(self, *args))
+        loaded.extend(s.id for s in found)
+        return found
+
+    monkeypatch.setattr(story_table.StoryTable, "load", spy)
+    _dated(folder, "new.md", 201, "More on the Xanadu20 affair and the Quibble20 inquiry.")
+    entries = {e.rel: e.story for e in indexed(folder).entries}
+    assert entries["new.md"] == entries["s20.md"]
+    assert 0 < len(loaded) <= 6  # the stories within three weeks of day 201, not all forty

@@ -47,19 +47,30 @@ def run_index(args: argparse.Namespace) -> int:
 
 
 def run_search(args: argparse.Namespace) -> int:
-    from briefing.search.engine import Engine, QueryError
+    from briefing.search.engine import Engine, IndexDamaged, IndexUnavailable, QueryError
 
     index = open_index(args)
     report = update_index(index, quiet=args.json)
     for line in report.skipped:
         print(f"briefing: skipped {line}", file=sys.stderr)
-    engine = Engine(index.open())
-    try:
-        results = engine.search(args.query, limit=args.limit, by_date=args.by_date)
-    except QueryError as exc:
-        raise CommandError(f"bad query: {exc}", code=2) from None
-    finally:
-        engine.close()
+    for attempt in (1, 2):
+        engine = Engine.open(index)
+        try:
+            # The hits first, then the snippets of those printed (the reader makes them for the rows it shows).
+            results = engine.search(args.query, limit=args.limit, by_date=args.by_date, snippets=0)
+            engine.snippets(results)
+            break
+        except (IndexDamaged, IndexUnavailable) as exc:
+            if attempt == 2:
+                raise CommandError(f"{exc}; run 'briefing index' again", code=75) from None
+            print(f"briefing: {exc}", file=sys.stderr)
+            update_index(index, quiet=args.json)  # rebuilds what the search found damaged
+        except QueryError as exc:
+            raise CommandError(f"bad query: {exc}", code=2) from None
+        finally:
+            engine.close()
+    for note in results.notes:
+        print(f"briefing: note: {note}", file=sys.stderr)
     if args.json:
         json.dump([h.to_json() for h in results.hits], sys.stdout, ensure_ascii=False, indent=2)
         print()

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing.library import path_of
-from briefing.model import Article, Entry, UnreadableFile
+from briefing.model import Entry, UnreadableFile
 from briefing.private import UnsafeFolder, private_dir
-from briefing.stories.grouping import StoryModel, placement_order
+from briefing.search.story_table import StoryTable
 
 FILE_NAME = "catalogue.sqlite"
 # Files left out before they could be looked at (links leaving the folder,
@@ -30,7 +30,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     rel TEXT PRIMARY KEY, title TEXT NOT NULL, source TEXT, date TEXT, tags TEXT NOT NULL,
     size INTEGER NOT NULL, mtime INTEGER NOT NULL, digest TEXT NOT NULL, warnings TEXT NOT NULL,
-    words TEXT NOT NULL DEFAULT '{}', story INTEGER
+    story INTEGER
 );
 CREATE TABLE IF NOT EXISTS skipped (
     rel TEXT PRIMARY KEY, reason TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL
@@ -96,9 +96,8 @@ class CatalogueWriter:
 
     def __init__(self, index_dir: Path) -> None:
         self.con = _connect(index_dir / FILE_NAME, readonly=False)
+        self.stories = StoryTable(self.con)
         self._pending: list[tuple[str, tuple]] = []
-        # The stories so far, read when the first new article needs placing.
-        self._stories: StoryModel | None = None
 
     def known(self) -> dict[str, Known]:
         known = {
@@ -109,15 +108,17 @@ class CatalogueWriter:
             known.setdefault(rel, Known(size, mtime, None, reason))
         return known
 
-    def put(self, article: Article, rel: str, size: int, mtime: int, digest: str,
+    def put(self, article, rel: str, size: int, mtime: int, digest: str,
             words: dict[str, int] | None = None) -> None:
+        """*article*: a parsed :class:`Article`, or anything with its title, source, date, tags and warnings."""
         row = (
             rel, article.title, article.source,
             article.date.isoformat() if article.date else None,
             json.dumps(article.tags), size, mtime, digest, json.dumps(article.warnings),
-            json.dumps(words or {}),
         )
-        self._pending.append(("put", row))
+        # Undated articles are grouped by the day their file was written.
+        grouped_on = article.date or dt.date.fromtimestamp(mtime / 1e9)
+        self._pending.append(("put", (row, grouped_on, words or {})))
 
     def touch(self, rel: str, mtime: int) -> None:
         self._pending.append(("touch", (mtime, rel)))
@@ -137,46 +138,34 @@ class CatalogueWriter:
         return len(self._pending)
 
     def flush(self) -> None:
-        """Write the changes since the last flush, in one transaction."""
+        """Write the changes since the last flush, in one transaction (the articles are placed later)."""
         statements = {
-            "put": "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            "put": "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
             "touch": "UPDATE articles SET mtime = ? WHERE rel = ?",
             "skip": "INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?)",
             "remove": "DELETE FROM articles WHERE rel = ?",
             "forget": f"DELETE FROM skipped WHERE size = {NOT_STATED}",
         }
         with self.con:
-            placed: list[tuple[str, dt.date | None, dict[str, int]]] = []
             for kind, row in self._pending:
+                if kind == "put":
+                    row, grouped_on, words = row
+                    self.stories.sign(row[0], grouped_on, words)
+                elif kind in ("remove", "skip"):
+                    self.stories.forget(row[0])
                 if kind in ("put", "remove"):
                     self.con.execute("DELETE FROM skipped WHERE rel = ?", row[:1])
                 if kind == "skip":
                     self.con.execute("DELETE FROM articles WHERE rel = ?", row[:1])
                 self.con.execute(statements[kind], row)
-                if kind == "put":
-                    placed.append((row[0], _date(row[3]), json.loads(row[9])))
-                elif kind in ("remove", "skip") and self._stories is not None:
-                    self._stories.remove(row[0])
-            self._place(placed)
+            self.stories.write_df()
         self._pending.clear()
 
-    def _place(self, placed: list[tuple[str, dt.date | None, dict[str, int]]]) -> None:
-        """Put the articles of this flush into stories, oldest first, after the ones placed before."""
-        if not placed:
-            return
-        if self._stories is None:
-            self._stories = StoryModel()
-            new = {rel for rel, _, _ in placed}
-            for rel, date, words, story in self.con.execute(
-                "SELECT rel, date, words, story FROM articles WHERE story IS NOT NULL"
-            ):
-                if rel not in new:
-                    self._stories.load(rel, json.loads(words), _date(date), story)
-        by_rel = {rel: (date, words) for rel, date, words in placed}
-        for rel in placement_order((rel, date) for rel, (date, _) in by_rel.items()):
-            date, words = by_rel[rel]
-            story = self._stories.place(rel, words, date)
-            self.con.execute("UPDATE articles SET story = ? WHERE rel = ?", (story, rel))
+    def place(self) -> int:
+        """Put the articles not yet in a story into stories, oldest first (see ``briefing.stories``)."""
+        with self.con:
+            placed = self.stories.place_unplaced()
+        return placed
 
     def discard(self) -> None:
         self._pending.clear()
@@ -186,7 +175,12 @@ class CatalogueWriter:
 
 
 def read_catalogue(index_dir: Path, content: Path) -> Snapshot | None:
-    """The list of *content* as last indexed, newest first; None when there is none yet."""
+    """The list of *content* as last indexed, newest first; None when there is none yet.
+
+    Read at every start: at 100,000 articles every microsecond per row is a
+    tenth of a second. SQLite sorts; tags and dates repeat, so each distinct
+    value is decoded once; warnings are read only where there are some.
+    """
     path = index_dir / FILE_NAME
     if not path.exists():
         return None
@@ -198,31 +192,51 @@ def read_catalogue(index_dir: Path, content: Path) -> Snapshot | None:
         con = _connect(path, readonly=True)
         try:
             rows = con.execute(
-                "SELECT rel, title, source, date, tags, digest, warnings, story FROM articles"
+                "SELECT rel, title, source, date, tags, digest, story FROM articles "
+                "ORDER BY date IS NULL, date DESC, rel"
             ).fetchall()
+            warnings = con.execute("SELECT warnings FROM articles WHERE warnings != '[]' ORDER BY rel").fetchall()
             skipped = con.execute("SELECT rel, reason FROM skipped ORDER BY rel").fetchall()
         finally:
             con.close()
     except sqlite3.Error:
         return None
     snapshot = Snapshot()
-    for rel, title, source, date, tags, digest, warnings, story in rows:
-        snapshot.entries.append(
-            Entry(
-                rel=rel,
-                path=path_of(content, rel),
-                title=title,
-                source=source,
-                date=_date(date),
-                tags=tuple(json.loads(tags)),
-                digest=digest,
-                story=story,
-            )
-        )
-        snapshot.warnings.extend(json.loads(warnings))
-    snapshot.entries.sort(key=reading_order)
+    tags_of: dict[str, tuple[str, ...]] = {}
+    dates: dict[str | None, dt.date | None] = {None: None}
+    child = _child_maker(content)
+    append = snapshot.entries.append
+    for rel, title, source, date, tags, digest, story in rows:
+        if tags not in tags_of:
+            tags_of[tags] = tuple(json.loads(tags))
+        if date not in dates:
+            dates[date] = _date(date)
+        append(Entry(rel, child(rel), title, source, dates[date], tags_of[tags], digest, story))
+    for (text,) in warnings:
+        snapshot.warnings.extend(json.loads(text))
     snapshot.problems = [reason for _, reason in skipped]
     return snapshot
+
+
+def _child_maker(folder: Path) -> Callable[[str], Path]:
+    """``folder / rel`` for many *rel*: made from parts already split (seven times faster in CPython 3.11)."""
+    make = getattr(type(folder), "_from_parsed_parts", None)
+    parts = getattr(folder, "_parts", None)
+    if make is None or parts is None or not folder.is_absolute():
+        return lambda rel: path_of(folder, rel)
+
+    def child(rel: str) -> Path:
+        # A key with an escape in it (a name that is not plain UTF-8), or an odd shape: the careful way.
+        if not rel or "\\" in rel or rel.startswith(("/", "./")) or "//" in rel or "/./" in rel:
+            return path_of(folder, rel)
+        return make(folder._drv, folder._root, parts + rel.split("/"))
+
+    try:
+        if child("a/b.md") != folder / "a/b.md":
+            return lambda rel: path_of(folder, rel)
+    except Exception:
+        return lambda rel: path_of(folder, rel)
+    return child
 
 
 def _date(value: str | None) -> dt.date | None:
