@@ -55,3 +55,23 @@ async def test_a_note_the_state_holds_with_escape_sequences_is_shown_clean(conte
         assert isinstance(app.screen, NoteScreen)
         text = app.screen.query_one(TextArea).text
         assert text.startswith("Check") and is_clean(text)
+
+
+async def test_a_dialog_open_when_the_read_mark_timer_fires_is_no_error(content):
+    # The article passed over in the list counts as read after 0.3 s, while help (or another dialog) is
+    # open; and another reader's star is picked up meanwhile. On a narrow screen too, where panes are hidden.
+    for key, size in (("question_mark", (80, 24)), ("question_mark", (120, 40)), ("a", (80, 24)), ("D", (80, 24)),
+                      ("S", (80, 24))):
+        app = BriefingApp(content, pace=Pace(read=0.3, poll=0.2))
+        async with app.run_test(size=size, notifications=True) as pilot:
+            await settle(pilot)
+            await pilot.press("j")
+            await pilot.pause(0.15)
+            await pilot.press(key)
+            StateStore().folder(content).set_flag(app.query_one(ArticleList).entries[0], "starred", True)
+            await pilot.pause(1.0)
+            assert app.is_running and app.screen is not app.reader, key
+            await pilot.press("escape")
+            await pilot.pause(0.3)
+            entry = app.reader.shown.entry
+            assert app.reader.review.state(entry).read, key
