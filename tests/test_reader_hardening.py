@@ -12,6 +12,7 @@ from briefing.tui.app import BriefingApp
 from briefing.tui.screens.note import NoteScreen
 from briefing.tui.services import Pace
 from briefing.tui.widgets.article_list import ArticleList
+from briefing.tui.widgets.article_text import ArticleText
 from briefing.tui.widgets.reading_pane import ReadingPane
 from tui_helpers import settle
 
@@ -75,3 +76,49 @@ async def test_a_dialog_open_when_the_read_mark_timer_fires_is_no_error(content)
             await pilot.pause(0.3)
             entry = app.reader.shown.entry
             assert app.reader.review.state(entry).read, key
+
+
+async def test_q_is_served_while_a_huge_article_is_still_being_wrapped(tmp_path):
+    # 1.4 MB in 15,000 paragraphs and a 0.6 MB one-line file: tens of seconds of wrapping each, done a slice at a time.
+    folder = tmp_path / "huge"
+    folder.mkdir()
+    sentence = "The convoy reached Idlib on Monday after officials said more than 300 trucks were waiting. "
+    (folder / "a.txt").write_text("A huge report\n\n" + "\n\n".join([sentence] * 15_000))
+    (folder / "b.txt").write_text(sentence * 6_500)
+    for keys in (("enter",), ("j", "enter")):
+        app = BriefingApp(folder, pace=Pace(read=3600, poll=3600))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, 120)
+            await pilot.press(*keys)
+            await pilot.pause(0.3)
+            body = app.query_one(ArticleText)
+            # The first lines are on screen, and the rest follows between keys.
+            assert any("convoy" in body.render_line(y).text for y in range(5)), keys
+            assert not body.complete, keys
+            await pilot.press("q")
+            assert not app.is_running and not body.complete, keys
+
+
+async def test_esc_stops_a_query_and_its_results_never_come_back(content):
+    app = BriefingApp(content, pace=Pace(read=3600, poll=3600, search=0.05))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        listed = len(app.query_one(ArticleList).entries)
+        indexing = app.services.indexing
+        # The index is busy (an update, another query): the query waits, and esc comes first.
+        indexing.lock.acquire()
+        try:
+            await pilot.press("slash", *"hezbollah")
+            await pilot.pause(0.3)
+            await pilot.press("escape")
+            await pilot.pause(0.1)
+        finally:
+            indexing.lock.release()
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert app.reader.results is None and len(app.query_one(ArticleList).entries) == listed
+        # A query run to the end after esc would have narrowed the list; typed again, it does.
+        await pilot.press("slash", *"hezbollah")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert app.reader.results is not None and len(app.query_one(ArticleList).entries) < listed
