@@ -71,6 +71,7 @@ class SearchBar(Vertical):
 
     def close(self) -> None:
         self._stop_typing()
+        self.search.cancel()  # a query abandoned with esc stops using the CPU
         self.remove_class("-active")
         self.set_status("")
 
