@@ -3,10 +3,20 @@ long queries never hold the keyboard, a dead terminal ends it with the state sav
 
 from __future__ import annotations
 
+import fcntl
+import os
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+
 from textual.widgets import Static, TextArea
 
 from briefing.config import Settings
 from briefing.sanitize import clean_text
+from briefing.search.index import ContentIndex
 from briefing.state import StateStore
 from briefing.tui.app import BriefingApp
 from briefing.tui.screens.note import NoteScreen
@@ -122,3 +132,41 @@ async def test_esc_stops_a_query_and_its_results_never_come_back(content):
         await settle(pilot)
         await pilot.pause(0.3)
         assert app.reader.results is not None and len(app.query_one(ArticleList).entries) < listed
+
+
+def _read_until(fd: int, text: bytes, timeout: float) -> bytes:
+    got = b""
+    deadline = time.monotonic() + timeout
+    while text not in got and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                got += os.read(fd, 65536)
+            except OSError:
+                break
+    return got
+
+
+def test_a_terminal_that_fails_without_a_hangup_ends_the_reader_with_its_place_saved(content):
+    """The terminal goes (its other end closed) and no SIGHUP comes: the pty is not the reader's controlling
+    terminal, as under some multiplexers and job runners. Reads and writes then fail with EIO."""
+    ContentIndex(content).update()
+    master, slave = os.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
+    proc = subprocess.Popen([sys.executable, "-m", "briefing", "--content", str(content)], stdin=slave,
+                            stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    try:
+        fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+        assert b"Articles" in _read_until(master, b"Articles", 60)
+        _read_until(master, b"never", 2.0)  # let the first article be shown
+        os.close(master)
+        master = -1
+        status = proc.wait(timeout=30)
+    finally:
+        if master >= 0:
+            os.close(master)
+        if proc.poll() is None:
+            proc.kill()
+    assert status == 129
+    assert StateStore().folder(content).position() is not None

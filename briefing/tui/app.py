@@ -74,6 +74,10 @@ class BriefingApp(App[None]):
         """The reader's screen (under any dialog), once the App runs."""
         return next((s for s in self.screen_stack if isinstance(s, ReaderScreen)), None)
 
+    def get_driver_class(self):
+        # A terminal that fails to be written to or read from is left as on a hang-up.
+        return hangup.guarded(super().get_driver_class())
+
     def get_default_screen(self) -> ReaderScreen:
         """The reader's screen is the App's own, made with the services it works with; dialogs go over it."""
         self.services = open_services(self.content, self.index_dir, self.settings, self.pace)
