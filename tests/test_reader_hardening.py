@@ -170,3 +170,19 @@ def test_a_terminal_that_fails_without_a_hangup_ends_the_reader_with_its_place_s
             proc.kill()
     assert status == 129
     assert StateStore().folder(content).position() is not None
+
+
+async def test_an_unsafe_index_folder_is_named_in_one_short_line_with_why_and_the_fix(content, tmp_path):
+    index = tmp_path / "shared-index"
+    index.mkdir()
+    index.chmod(0o777)
+    app = BriefingApp(content, index_dir=index, pace=Pace(read=3600, poll=3600))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        said = [n.message for n in app._notifications if "index" in n.message]
+    assert len(said) == 1, said
+    line = said[0]
+    # What (the folder), why (anyone can write to it, so it could run code), the fix: once each, on one line.
+    assert "\n" not in line and "briefing:" not in line and len(line) - 2 * len(str(index)) < 180, line
+    assert f"the index folder {index}:" in line and "every user can write to it" in line and "run code" in line
+    assert line.endswith(f"chmod go-w {index}") and line.count(str(index)) == 2

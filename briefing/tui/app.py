@@ -66,7 +66,7 @@ class BriefingApp(App[None]):
                markup: bool = True) -> None:
         """Every notification, from any screen or worker, passes here: what it quotes (an error, a
         setting, a theme's or a file's name) may come from outside, so it is cleaned and never markup."""
-        lines = (clean_line(line) for line in clean_text(message).split("\n"))
+        lines = (clean_line(line) for line in clean_text(message).strip().split("\n"))
         super().notify("\n".join(lines), title=clean_line(title), severity=severity, timeout=timeout, markup=False)
 
     @property
