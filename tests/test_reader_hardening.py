@@ -12,6 +12,7 @@ import sys
 import termios
 import time
 
+from textual import events
 from textual.widgets import Static, TextArea
 
 from briefing.config import Settings
@@ -24,6 +25,7 @@ from briefing.tui.services import Pace
 from briefing.tui.widgets.article_list import ArticleList
 from briefing.tui.widgets.article_text import ArticleText
 from briefing.tui.widgets.reading_pane import ReadingPane
+from briefing.tui.widgets.search_bar import SearchInput
 from tui_helpers import settle
 
 TRICKS = "\x1b]0;owned\x07\x1b[2J\u202eevil\u2066\x9b31m\u200b"
@@ -186,3 +188,32 @@ async def test_an_unsafe_index_folder_is_named_in_one_short_line_with_why_and_th
     assert "\n" not in line and "briefing:" not in line and len(line) - 2 * len(str(index)) < 180, line
     assert f"the index folder {index}:" in line and "every user can write to it" in line and "run code" in line
     assert line.endswith(f"chmod go-w {index}") and line.count(str(index)) == 2
+
+
+async def test_a_paste_without_bracketed_paste_runs_one_query_not_one_a_character(content):
+    app = BriefingApp(content, pace=Pace(read=3600, poll=3600))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        runs: list[str] = []
+        run = app.services.search.run
+        app.services.search.run = lambda query: (runs.append(query), run(query))
+        await pilot.press("slash")
+        text = "hezbollah OR idlib"
+        # As a terminal without bracketed paste sends a paste: every character a key, all arriving at
+        # once; handled here slower than the typing pause (a busy machine, a slow link).
+        keys = [events.Key("space" if ch == " " else ch, ch) for ch in text]
+        for key in keys:
+            app.screen.query_one(SearchInput).post_message(key)
+            await pilot.pause(0.25)
+        await pilot.pause(1.5)
+        await settle(pilot)
+        assert app.screen.query_one(SearchInput).value == text
+        # The first key cannot be told from typing: its query may start, and the paste's replaces it.
+        assert runs[-1] == text and len(runs) <= 2, runs
+        # Typed by hand (keys apart), a query still runs as typing pauses.
+        await pilot.press("ctrl+u", "slash")
+        for key in "idlib":
+            await pilot.press(key)
+            await pilot.pause(0.05)
+        await pilot.pause(0.5)
+        assert runs[-1] == "idlib"
