@@ -23,10 +23,10 @@ from briefing.tui.services.search import Search
 # Keys that reach the terminal this close together come from a paste (or a
 # program), not from fingers: a terminal without bracketed paste sends a
 # paste as keys. Their query waits for PASTE_DELAY, long enough for the
-# rest of the paste to be handled even on a busy machine, instead of one
+# rest of the paste to be handled on a busy machine, instead of one
 # query a character whenever handling a key takes longer than the pause.
 PASTE_GAP = 0.01
-PASTE_DELAY = 1.0
+PASTE_DELAY = 0.4
 
 
 class SearchInput(Input):
