@@ -99,18 +99,56 @@ def _counted(rest: str) -> str:
     return " ".join(words)
 
 
-def _figures(sentence: Sentence) -> Iterable[tuple[str, str | None]]:
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_MONTH_BEFORE = re.compile(rf"(?:{_MONTHS})\.?$")
+_NUMBER_SIGN_BEFORE = re.compile(r"\b(?:No|no|Nos)\.?$")
+_DIGIT = re.compile(r"\d")
+# Every number word of _NUMBER holds one of these ("ninety" holds "nine"), in lower case.
+_NUMBER_WORD_HINT = re.compile(
+    "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thir|fif|twenty|forty|hundred|thousand|dozen|million"
+)
+
+
+def _folded(text: str) -> str:
+    """*text* in lower case, with the letters that IGNORECASE takes for an ASCII letter made that letter.
+
+    Only for asking whether a pattern could match at all: a word that is not
+    in here cannot be in the text, whatever its case.
+    """
+    low = text.lower()
+    if not low.isascii():
+        low = low.replace("i\u0307", "i").replace("\u0131", "i").replace("\u017f", "s")
+    return low
+
+
+def _figures(sentence: Sentence, low: str) -> Iterable[tuple[str, str | None]]:
     text = sentence.text[:MAX_SENTENCE_CHARS]
-    attribution = _attribution(text)
-    for m in _FIGURE.finditer(text):
+    # Most sentences hold no number: the figure pattern, the costliest of
+    # all, is run only where a digit or a number word could start one.
+    digit, word = _DIGIT.search(text), _NUMBER_WORD_HINT.search(low)
+    if digit is None and word is None:
+        return
+    # And from a little before the first place one could start: a figure's
+    # number starts at a digit or a number word, its qualifier at most 15
+    # characters and some spaces before it. (The folded text's places are
+    # the text's when folding kept its length and found no combining dot to
+    # take out.)
+    same_places = len(low) == len(text) and "\u0307" not in text
+    first = min(m.start() for m in (digit, word) if m is not None) if same_places else 0
+    start = max(0, len(text[:first].rstrip()) - 15)
+    attribution: str | None = None
+    attributed = False
+    for m in _FIGURE.finditer(text, start):
         num = m.group("num")
         # The words just before the number; a search over all the text
         # before it, for each number, made a long sentence quadratic.
         before = text[max(0, m.start("num") - 40) : m.start("num")].rstrip()
-        if re.fullmatch(r"(?:19|20)\d\d", num) or re.search(rf"(?:{_MONTHS})\.?$", before):
+        if _YEAR.fullmatch(num) or _MONTH_BEFORE.search(before):
             continue  # a year, or the day of a date
-        if re.search(r"\b(?:No|no|Nos)\.?$", before):
+        if _NUMBER_SIGN_BEFORE.search(before):
             continue
+        if not attributed:
+            attribution, attributed = _attribution(text), True
         is_percent = "%" in num or "percent" in num.lower() or "per cent" in num.lower()
         counted = _counted(m.group("rest"))
         if is_percent:
@@ -157,26 +195,33 @@ def _attribution(text: str) -> str | None:
 # Dates --------------------------------------------------------------------
 
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-_DATE_PATTERNS = [
-    re.compile(rf"\b(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?(?:, \d{{4}})?\b"),
-    re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})\.?(?: \d{{4}})?\b"),
-    re.compile(rf"\b(?:{_MONTHS}) \d{{4}}\b"),
-    re.compile(rf"\b(?:{_WEEKDAYS})\b"),
-    re.compile(
+# Each pattern, with a pattern of the words one of which it cannot match
+# without (in the text as it is, or folded to lower case for a pattern that
+# ignores case; see _folded): a date pattern is run only on a sentence
+# holding one of its words, which most sentences do not.
+_MONTH_HINT = re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+_DATE_PATTERNS: list[tuple[re.Pattern[str], re.Pattern[str], bool]] = [
+    (re.compile(rf"\b(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?(?:, \d{{4}})?\b"), _MONTH_HINT, False),
+    (re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})\.?(?: \d{{4}})?\b"), _MONTH_HINT, False),
+    (re.compile(rf"\b(?:{_MONTHS}) \d{{4}}\b"), _MONTH_HINT, False),
+    (re.compile(rf"\b(?:{_WEEKDAYS})\b"), re.compile("day"), False),
+    (re.compile(
         r"\b(?:yesterday|today|tomorrow|tonight|last night|overnight|"
         r"(?:last|this|next|earlier this|later this) (?:week|month|year|weekend|morning|evening)|"
         r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten) (?:days|weeks|months|years) ago)\b",
         re.IGNORECASE,
-    ),
+    ), re.compile("yesterday|today|tomorrow|night|week|month|year|morning|evening|ago"), True),
     # A year only after a preposition: a bare four-digit number may be a count.
-    re.compile(r"\b(?:[Ii]n|[Ss]ince|until|by|from) ((?:19|20)\d\d)\b"),
+    (re.compile(r"\b(?:[Ii]n|[Ss]ince|until|by|from) ((?:19|20)\d\d)\b"), re.compile("19|20"), False),
 ]
 
 
-def _dates(sentence: Sentence) -> Iterable[str]:
+def _dates(sentence: Sentence, low: str) -> Iterable[str]:
     taken: list[tuple[int, int]] = []
     text = sentence.text[:MAX_SENTENCE_CHARS]
-    for pattern in _DATE_PATTERNS:
+    for pattern, hint, folded in _DATE_PATTERNS:
+        if not hint.search(low if folded else text):
+            continue
         for m in pattern.finditer(text):
             group = 1 if pattern.groups else 0
             start, end = m.span(group)
@@ -256,8 +301,24 @@ _COMMON = set(
 ) | set(_WEEKDAYS.split("|")) | set(_MONTHS.split("|"))
 
 
+# The small patterns of the classification, compiled once.
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_WITH_ACRONYM = re.compile(r"(.*) \(([A-Z]{2,6})\)")
+_DEMONYM_END = re.compile(r"(?:ian|ish|ese|i|an)$")
+_LOWER_WORD_NEXT = re.compile(r"\s+[a-z]")
+_PLACE_WORD_NEXT = re.compile(
+    r"\s+(?:province|prefecture|county|state|city|town|village|district|governorate|region|"
+    r"area|peninsula|island|coast|valley|border|port)\b"
+)
+_PLAIN_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
+_VERB_NEXT = re.compile(r"\s+([a-z]+)\b")
+_APPOSITION_NEXT = re.compile(r"\s*,\s+(?:the|a|an)\s")
+_VERB_END = re.compile(r"(?:ed|[^s]s)$")
+
+
 def _clean_name(name: str) -> str:
-    return re.sub(r"['\u2019]s$", "", name)
+    return _POSSESSIVE.sub("", name)
 
 
 # How far before and after a name its cues (a title, "said", "in the") are looked for.
@@ -308,30 +369,26 @@ def _classify(tokens, name, before, after, at_start) -> tuple[str, str] | None:
         return "organisation", name
     if name in _PLACES or any(t in _PLACE_WORDS for t in tokens[1:]):
         return "place", name
-    if re.fullmatch(r"[A-Z]{2,6}", name):
+    if _ACRONYM.fullmatch(name):
         return "organisation", name
     single = len(tokens) == 1
     # Demonyms and other adjectives before a noun: "Iranian consulate", "Syrian army".
-    if single and re.search(r"(?:ian|ish|ese|i|an)$", name) and re.match(r"\s+[a-z]", after):
+    if single and _DEMONYM_END.search(name) and _LOWER_WORD_NEXT.match(after):
         return None
     if _TITLE_ABBREVIATION.search(before):
         return "person", name
     if _PERSON_CUES_BEFORE.search(before) or _PERSON_CUES_AFTER.match(after):
         if len(tokens) >= 2 or not at_start:
             return "person", name
-    if re.match(
-        r"\s+(?:province|prefecture|county|state|city|town|village|district|governorate|region|"
-        r"area|peninsula|island|coast|valley|border|port)\b",
-        after,
-    ):
+    if _PLACE_WORD_NEXT.match(after):
         return "place", name
     # Two or three plain capitalised words with no other reading are a person's
     # name when a verb or an apposition follows ("Luisa Gonzalez won", "Daniel
     # Noboa, the son of").
-    if 2 <= len(tokens) <= 3 and all(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?", t) for t in tokens):
-        verb = re.match(r"\s+([a-z]+)\b", after)
-        if re.match(r"\s*,\s+(?:the|a|an)\s", after) or (
-            verb and (verb.group(1) in _VERBS or re.search(r"(?:ed|[^s]s)$", verb.group(1)))
+    if 2 <= len(tokens) <= 3 and all(_PLAIN_WORD.fullmatch(t) for t in tokens):
+        verb = _VERB_NEXT.match(after)
+        if _APPOSITION_NEXT.match(after) or (
+            verb and (verb.group(1) in _VERBS or _VERB_END.search(verb.group(1)))
         ):
             return "person", name
     if single and not at_start and _PLACE_PREPOSITION.search(before):
@@ -362,9 +419,10 @@ def extract_facts(sentences: list[Sentence]) -> list[Fact]:
         if len(facts) >= MAX_FACTS or scanned >= MAX_SCANNED_CHARS:
             break
         scanned += min(len(sentence.text), MAX_SENTENCE_CHARS)
-        for phrase, attribution in _figures(sentence):
+        low = _folded(sentence.text[:MAX_SENTENCE_CHARS])
+        for phrase, attribution in _figures(sentence, low):
             add("figure", phrase, sentence, attribution)
-        for text in _dates(sentence):
+        for text in _dates(sentence, low):
             add("date", text, sentence)
         for kind, name in _names(sentence):
             # "Assad" after "Bashar al-Assad" is the same person, whatever it looks like alone.
@@ -373,7 +431,7 @@ def extract_facts(sentences: list[Sentence]) -> list[Fact]:
             if kind == "person":
                 surnames.add(surname(name))
             if kind == "organisation":
-                m = re.fullmatch(r"(.*) \(([A-Z]{2,6})\)", name)
+                m = _WITH_ACRONYM.fullmatch(name)
                 if m:
                     orgs[m.group(2)] = name
                 elif name in orgs:

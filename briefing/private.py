@@ -102,10 +102,15 @@ def _others_can_write(info: os.stat_result) -> str | None:
     return None
 
 
-def _refusal(path: Path, what: str, why: str, fix: str) -> UnsafeFolder:
+def _shown(path: object) -> str:
     from briefing.sanitize import shown_path
 
-    return UnsafeFolder(f"refusing to use {what} {shown_path(path)}: {why}. {fix}")
+    return shown_path(path)
+
+
+def _refusal(path: Path, what: str, why: str, fix: str) -> UnsafeFolder:
+    """One line: what is refused, why, and how to put it right."""
+    return UnsafeFolder(f"refusing to use {what} {_shown(path)}: {why}. {fix}")
 
 
 def _check(path: Path, info: os.stat_result, what: str, is_folder: bool) -> None:
@@ -116,22 +121,22 @@ def _check(path: Path, info: os.stat_result, what: str, is_folder: bool) -> None
             target = os.readlink(path)
         except OSError:
             target = "?"
-        raise _refusal(path, what, f"it is a symbolic link (to {target}) where Briefing's own {kind} should be",
+        raise _refusal(path, what, f"it is a symbolic link (to {_shown(target)}) where Briefing's own {kind} "
+                       "should be",
                        "Remove the link; Briefing makes the folder itself.")
     if is_folder and not stat.S_ISDIR(info.st_mode):
         raise _refusal(path, what, "it is not a folder", "Move it away; Briefing makes the folder itself.")
     if not is_folder and not stat.S_ISREG(info.st_mode):
         raise _refusal(path, what, "it is not a regular file", "Move it away.")
     if info.st_uid != os.geteuid():
-        raise _refusal(path, what, f"it belongs to {_user(info.st_uid)}, not to you, and whoever owns it "
-                       "could have put files there that run code when Briefing loads them",
+        raise _refusal(path, what, f"it belongs to {_user(info.st_uid)}, so what is in it could run code as you",
                        f"Remove it (as its owner or root), or use a {kind} of your own.")
     writers = _others_can_write(info)
     if writers:
-        raise _refusal(path, what, f"{writers} can write to it (mode {stat.S_IMODE(info.st_mode):04o}), so "
-                       "someone else could have put files there that run code when Briefing loads them",
-                       f"Check what is in it and run: chmod go-w {path}" if is_folder
-                       else f"Check it and run: chmod 600 {path}")
+        raise _refusal(path, what, f"{writers} can write to it (mode {stat.S_IMODE(info.st_mode):04o}), so what "
+                       "is in it could run code as you",
+                       f"Check it, then: chmod go-w {_shown(path)}" if is_folder
+                       else f"Check it, then: chmod 600 {_shown(path)}")
 
 
 def _tighten(path: Path, info: os.stat_result, mode: int) -> None:

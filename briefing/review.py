@@ -10,14 +10,19 @@ are tested without a terminal.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
 from briefing.model import Entry
-from briefing.state import ArticleState, Flag, Mark, Position, StateError
+from briefing.sanitize import clean_line, clean_text
+from briefing.state import ArticleState, Flag, Mark, NoteSaved, Position, StateError
 
 Severity = Literal["information", "warning", "error"]
 UNAVAILABLE = "Read marks, stars and notes cannot be kept: the state file could not be opened."
+BOTH_NOTES = ("The note was changed elsewhere while you wrote (another reader or an import): "
+              "both are kept, theirs first. Press a to read them together.")
+THEIR_NOTE = ("The note was changed elsewhere while you wrote (another reader or an import): "
+              "theirs is kept, not removed. Press a to read it.")
 TOGGLED = {
     "starred": ("Starred", "Star removed"),
     "flagged": ("Flagged for follow-up", "Flag removed"),
@@ -31,8 +36,9 @@ class FolderMarks(Protocol):
     def load(self, entries: Iterable[Entry]) -> dict[str, ArticleState]: ...
     def load_one(self, entry: Entry) -> ArticleState | None: ...
     def set_flag(self, entry: Entry, flag: Flag, value: bool) -> None: ...
-    def set_note(self, entry: Entry, text: str) -> None: ...
-    def set_mark(self, entry: Entry, point: str, mark: Mark | None) -> None: ...
+    def toggle_flag(self, entry: Entry, flag: Flag) -> bool: ...
+    def save_note(self, entry: Entry, text: str, opened_with: str) -> NoteSaved: ...
+    def toggle_mark(self, entry: Entry, point: str, mark: Mark) -> Mark | None: ...
     def position(self) -> Position | None: ...
     def remember_position(self, entry: Entry, offset: int) -> None: ...
 
@@ -50,12 +56,30 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Elsewhere:
+    """What a look for another reader's changes found."""
+
+    changed: bool
+    # Why the state could not be looked at, said once until it can be again.
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class Place:
     """Where to open at start: the row of the list and the offset in the article."""
 
     index: int
     rel: str
     offset: int
+
+
+def shown(state: ArticleState | None) -> ArticleState | None:
+    """*state* as the reader may show it: a note written by something other than Briefing (an
+    older version, a hand-edited file, a tool) is cleaned like any text from outside."""
+    if state is None or not state.note:
+        return state
+    note = clean_text(state.note)
+    return state if note == state.note else replace(state, note=note)
 
 
 class Review:
@@ -65,7 +89,8 @@ class Review:
         self.marks = marks
         # A number that moves when another process commits a change (SQLite's data_version).
         self._changes = changes or (lambda: 0)
-        self._seen = self._changes()
+        self._seen: int | None = self._version()
+        self._unseeable = False
         self.states: dict[str, ArticleState] = {}
         self._start = marks.position() if marks is not None else None
         self._remembered: tuple[str, int] | None = None
@@ -82,24 +107,39 @@ class Review:
         if self.marks is None:
             return None
         try:
-            self.states = self.marks.load(entries)
+            self.states = {rel: shown(state) for rel, state in self.marks.load(entries).items()}
         except StateError as exc:
-            return str(exc)
+            return clean_line(str(exc))
         return None
 
-    def changed_elsewhere(self) -> bool:
-        """Whether another reader has changed the state since the last look."""
-        version = self._changes()
-        changed, self._seen = version != self._seen, version
-        return changed
+    def _version(self) -> int | None:
+        try:
+            return self._changes()
+        except StateError:
+            return None
+
+    def changed_elsewhere(self) -> Elsewhere:
+        """Whether another reader has changed the state since the last look (from a worker: never raises)."""
+        try:
+            version = self._changes()
+        except StateError as exc:
+            # Said once: the look is made every few seconds.
+            problem = None if self._unseeable else clean_line(f"Marks made elsewhere cannot be looked for: {exc}")
+            self._unseeable = True
+            return Elsewhere(False, problem)
+        # After a failure, the state is read again in case it was missed.
+        changed = version != self._seen or self._unseeable
+        self._seen, self._unseeable = version, False
+        return Elsewhere(changed)
 
     # Changes
 
     def toggle(self, entry: Entry, flag: Flag) -> Outcome:
-        value = not getattr(self.state(entry), flag)
-        outcome = self._save(entry, lambda marks: marks.set_flag(entry, flag, value))
-        if outcome.saved:
-            return Outcome(True, outcome.state, TOGGLED[flag][0 if value else 1])
+        """Flip *flag* as it is stored now, not as this reader last saw it (another may have changed it)."""
+        done: list[bool] = []
+        outcome = self._save(entry, lambda marks: done.append(marks.toggle_flag(entry, flag)))
+        if outcome.saved and done:
+            return Outcome(True, outcome.state, TOGGLED[flag][0 if done[0] else 1])
         return outcome
 
     def mark_read(self, entry: Entry) -> Outcome | None:
@@ -108,32 +148,52 @@ class Review:
             return None
         return self._save(entry, lambda marks: marks.set_flag(entry, "read", True))
 
-    def note(self, entry: Entry, text: str) -> Outcome | None:
-        """Keep *text* as the note on *entry* (empty removes it); None when nothing changed."""
-        if text.strip() == self.state(entry).note.strip():
+    def opened_note(self, entry: Entry) -> str:
+        """The note on *entry* as stored now, for an editor to open on (the last one read if it cannot be)."""
+        if self.marks is not None:
+            try:
+                state = shown(self.marks.load_one(entry))
+            except StateError:
+                state = None
+            else:
+                if state is not None:
+                    self.states[entry.rel] = state
+        return self.state(entry).note
+
+    def note(self, entry: Entry, text: str, opened_with: str | None = None) -> Outcome | None:
+        """Keep *text*, written in an editor opened on the note *opened_with*, as the note on *entry*.
+
+        Empty removes it; None when nothing changed. When another reader
+        changed the note since the editor opened, neither text is lost: the
+        store keeps both and the outcome says so.
+        """
+        opened = self.state(entry).note if opened_with is None else opened_with
+        if text.strip() == opened.strip():
             return None
-        outcome = self._save(entry, lambda marks: marks.set_note(entry, text))
-        if outcome.saved:
-            return Outcome(True, outcome.state, "Note saved" if text.strip() else "Note removed")
-        return outcome
+        saved: list[NoteSaved] = []
+        outcome = self._save(entry, lambda marks: saved.append(marks.save_note(entry, text, opened)))
+        if not outcome.saved or not saved:
+            return outcome
+        if saved[0].conflict:
+            return Outcome(True, outcome.state, BOTH_NOTES if text.strip() else THEIR_NOTE, "warning")
+        return Outcome(True, outcome.state, "Note saved" if text.strip() else "Note removed")
 
     def mark_point(self, entry: Entry, point: str, mark: Mark) -> Outcome:
-        """Mark a key point verified or disputed; the same mark again clears it."""
-        chosen = None if self.state(entry).marks.get(point) == mark else mark
-        return self._save(entry, lambda marks: marks.set_mark(entry, point, chosen))
+        """Mark a key point verified or disputed; the same mark again (as stored now) clears it."""
+        return self._save(entry, lambda marks: marks.toggle_mark(entry, point, mark))
 
-    def _save(self, entry: Entry, change: Callable[[FolderMarks], None]) -> Outcome:
+    def _save(self, entry: Entry, change: Callable[[FolderMarks], object]) -> Outcome:
         """Write one change at once; read back only this article, so what is on disk is what is shown."""
         if self.marks is None:
             return Outcome(False, None, UNAVAILABLE, "error")
         try:
             change(self.marks)
         except StateError as exc:
-            saved, message = False, f"Not saved: {exc}"
+            saved, message = False, clean_line(f"Not saved: {exc}")
         else:
             saved, message = True, ""
         try:
-            state = self.marks.load_one(entry)
+            state = shown(self.marks.load_one(entry))
         except StateError:
             state = None
         if state is not None:

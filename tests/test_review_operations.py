@@ -76,9 +76,9 @@ def test_a_change_that_cannot_be_saved_says_so_and_shows_what_is_on_disk(tmp_pat
 def test_another_readers_change_is_noticed_and_loaded(tmp_path):
     mine = review_of(StateStore(tmp_path / "state.sqlite"), tmp_path)
     theirs = review_of(StateStore(tmp_path / "state.sqlite"), tmp_path)
-    assert not mine.changed_elsewhere()
+    assert not mine.changed_elsewhere().changed
     theirs.toggle(B, "starred")
-    assert mine.changed_elsewhere() and not mine.changed_elsewhere()
+    assert mine.changed_elsewhere().changed and not mine.changed_elsewhere().changed
     mine.load([A, B])
     assert mine.state(B).starred
 

@@ -79,6 +79,7 @@ def update_index(index, rebuild: bool = False, quiet: bool = False, lines: bool 
     """
     import time
 
+    from briefing.private import UnsafeFolder
     from briefing.progress import Notice, Progress
     from briefing.search.index import BUSY_EXIT_STATUS, IndexBusy
 
@@ -100,6 +101,8 @@ def update_index(index, rebuild: bool = False, quiet: bool = False, lines: bool 
         report = index.update(rebuild=rebuild, progress=progress)
     except IndexBusy as exc:
         raise CommandError(str(exc), code=BUSY_EXIT_STATUS) from None
+    except UnsafeFolder as exc:
+        raise CommandError(str(exc), code=74) from None  # says which folder, why and the fix already
     except OSError as exc:
         raise CommandError(f"cannot write the index in {index.dir}: {exc.strerror or exc}", code=74) from None
     if shown:

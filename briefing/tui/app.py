@@ -12,6 +12,7 @@ from textual.command import CommandPalette
 from textual.theme import ThemeProvider
 
 from briefing.config import Settings
+from briefing.sanitize import clean_line, clean_text
 from briefing.themes import ThemeSet, load_themes, shipped_theme_dirs
 from briefing.tui import hangup
 from briefing.tui.commands import reader_commands
@@ -61,10 +62,21 @@ class BriefingApp(App[None]):
         # Every byte counts over SSH; animation multiplies what is sent.
         self.animation_level = "none"
 
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification, from any screen or worker, passes here: what it quotes (an error, a
+        setting, a theme's or a file's name) may come from outside, so it is cleaned and never markup."""
+        lines = (clean_line(line) for line in clean_text(message).strip().split("\n"))
+        super().notify("\n".join(lines), title=clean_line(title), severity=severity, timeout=timeout, markup=False)
+
     @property
     def reader(self) -> ReaderScreen | None:
         """The reader's screen (under any dialog), once the App runs."""
         return next((s for s in self.screen_stack if isinstance(s, ReaderScreen)), None)
+
+    def get_driver_class(self):
+        # A terminal that fails to be written to or read from is left as on a hang-up.
+        return hangup.guarded(super().get_driver_class())
 
     def get_default_screen(self) -> ReaderScreen:
         """The reader's screen is the App's own, made with the services it works with; dialogs go over it."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from briefing.digest import collect, render, write_atomically
 from briefing.model import Entry
+from briefing.sanitize import clean_line, shown_path
 from briefing.state import Flag
 from briefing.tui import messages as m
 from briefing.tui.editor import EditorError, edit_in_editor
@@ -60,31 +61,36 @@ class Reviewing(_Base):
     def action_note(self) -> None:
         entry = self._current_entry()
         if entry is not None:
-            self._edit_note(entry, self.review.state(entry).note)
+            # The note as stored now, not as last shown: what it was when the
+            # editor opened tells a save whether another reader changed it since.
+            opened = self.review.opened_note(entry)
+            self.show_marks()
+            self._edit_note(entry, opened, opened)
 
-    def _edit_note(self, entry: Entry, text: str, unsaved: bool = False) -> None:
+    def _edit_note(self, entry: Entry, text: str, opened_with: str, unsaved: bool = False) -> None:
         self.app.push_screen(NoteScreen(entry.title, text, self.look, unsaved=unsaved),
-                             lambda written: self._keep_note(entry, written))
+                             lambda written: self._keep_note(entry, written, opened_with))
 
-    def _keep_note(self, entry: Entry, text: str | None) -> None:
+    def _keep_note(self, entry: Entry, text: str | None, opened_with: str) -> None:
         if text is None:
             return
-        outcome = self.review.note(entry, text)
+        outcome = self.review.note(entry, text, opened_with)
         self.apply(outcome)
         if outcome is not None and not outcome.saved and self.review.available:
             # What was typed is not thrown away: the note stays open to try again or copy out.
-            self._edit_note(entry, text, unsaved=True)
+            self._edit_note(entry, text, opened_with, unsaved=True)
 
     def action_note_in_editor(self) -> None:
         entry = self._current_entry()
         if entry is None:
             return
+        opened = self.review.opened_note(entry)
         try:
-            text = edit_in_editor(self.app, self.review.state(entry).note)
+            text = edit_in_editor(self.app, opened)
         except EditorError as exc:
-            self.notify(str(exc), severity="error", timeout=6, markup=False)
+            self.notify(clean_line(str(exc)), severity="error", timeout=6, markup=False)
             return
-        self._keep_note(entry, text)
+        self._keep_note(entry, text, opened)
 
     # The digest
 
@@ -113,10 +119,10 @@ class Reviewing(_Base):
 
     def on_digest_written(self, message: m.DigestWritten) -> None:
         if message.problem:
-            self.notify(f"The digest was not written: {message.problem}", severity="error", timeout=10,
-                        markup=False)
+            self.notify(clean_line(f"The digest was not written to {shown_path(message.path)}: {message.problem}"),
+                        severity="error", timeout=10, markup=False)
         else:
-            self.notify(f"Wrote {message.count} article(s) to {message.path}", timeout=6, markup=False)
+            self.notify(f"Wrote {message.count} article(s) to {shown_path(message.path)}", timeout=6, markup=False)
 
     # Every few seconds: where one is reading is saved at this pace and on
     # quit, not at every move through the list (each save waits for the disk);
@@ -127,7 +133,11 @@ class Reviewing(_Base):
         self.run_worker(self._check_marks, thread=True, exclusive=True, group="marks")
 
     def _check_marks(self) -> None:
-        if self.review.changed_elsewhere():
+        # A worker that raised would end the reader: the look reports, never raises.
+        elsewhere = self.review.changed_elsewhere()
+        if elsewhere.problem:
+            self.app.call_from_thread(self._say_problem, elsewhere.problem)
+        if elsewhere.changed:
             # Another reader changed the state: show its marks too.
             self.app.call_from_thread(self._reload_marks)
 

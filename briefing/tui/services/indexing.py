@@ -152,7 +152,8 @@ class Indexing:
 
     def _failed(self, reason: str) -> None:
         self.state = "failed"
-        self.owner.post_message(IndexFailed(reason))
+        # The indexer's error line names the program; in the reader it is said in the reader's words.
+        self.owner.post_message(IndexFailed(reason.strip().removeprefix("briefing: ")))
 
     def _schedule_check(self) -> None:
         self.owner.set_timer(max(self.poll_interval, self._scan_cost * POLL_COST_FACTOR), self._check)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.widget import Widget
+from textual.worker import get_current_worker
 
 from briefing.model import Entry
 from briefing.search.engine import QueryError, Results
@@ -32,9 +33,19 @@ class Search:
         self._owner = owner
 
     def run(self, query: str) -> None:
-        """Search for *query*; a newer query replaces one still running."""
+        """Search for *query*; a newer query replaces one still running, which stops."""
         assert self._owner is not None, "start() first"
+        self.cancel()
         self._owner.run_worker(lambda: self._search(query), thread=True, exclusive=True, group="search")
+
+    def cancel(self) -> None:
+        """Stop the query running (its CPU work too) and drop what it would have found: esc, or a newer query."""
+        if self._owner is None:
+            return
+        self._owner.workers.cancel_group(self._owner, "search")
+        engine = self.indexing.engine
+        if engine is not None:
+            engine.cancel()  # thread-safe: the search stops at its next check and returns
 
     def rows_shown(self, results: Results | None, entries: Sequence[Entry]) -> None:
         """The list shows *entries*: make the snippets of those among *results* that have none, in a worker.
@@ -56,8 +67,11 @@ class Search:
 
     def _search(self, query: str) -> None:
         post = self._owner.post_message
+        worker = get_current_worker()
         with self.indexing.lock:
             engine = self.indexing.engine
+            if worker.is_cancelled:
+                return  # given up while waiting for the index: never run
             if engine is None:
                 post(SearchNotRun("The index is being built; results follow.", False))
                 return
@@ -67,7 +81,8 @@ class Search:
                 # The last good results stay on screen.
                 post(SearchNotRun(str(exc), True))
                 return
-        post(SearchDone(results))
+        if not worker.is_cancelled:
+            post(SearchDone(results))
 
     def _snippets(self, results: Results, hits: list) -> None:
         with self.indexing.lock:

@@ -8,6 +8,7 @@ outcome comes back here first (the status line), then goes on to the screen
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -19,7 +20,28 @@ from briefing.tui.messages import SearchCleared, SearchDone, SearchNotRun
 from briefing.tui.services.search import Search
 
 
+# Keys that reach the terminal this close together come from a paste (or a
+# program), not from fingers: a terminal without bracketed paste sends a
+# paste as keys. Their query waits for PASTE_DELAY, long enough for the
+# rest of the paste to be handled on a busy machine, instead of one
+# query a character whenever handling a key takes longer than the pause.
+PASTE_GAP = 0.01
+PASTE_DELAY = 0.4
+
+
 class SearchInput(Input):
+    # When the last two keys reached the terminal (as the driver read them, not as handled).
+    key_times: tuple[float, float] = (0.0, 0.0)
+
+    async def _on_key(self, event: events.Key) -> None:
+        self.key_times = (self.key_times[1], event.time)
+        await super()._on_key(event)
+
+    @property
+    def pasting(self) -> bool:
+        earlier, last = self.key_times
+        return last - earlier < PASTE_GAP
+
     BINDINGS = [
         Binding("escape", "clear_search", "Clear search", show=False, id="search.clear_esc"),
         Binding("ctrl+u", "clear_search", "Clear search", key_display="^u", id="search.clear"),
@@ -71,6 +93,7 @@ class SearchBar(Vertical):
 
     def close(self) -> None:
         self._stop_typing()
+        self.search.cancel()  # a query abandoned with esc stops using the CPU
         self.remove_class("-active")
         self.set_status("")
 
@@ -83,9 +106,10 @@ class SearchBar(Vertical):
         event.stop()
         self._stop_typing()
         query = event.value
+        delay = max(self.delay, PASTE_DELAY) if self.input.pasting else self.delay
         # An emptied box brings the list back, once typing pauses like any query.
         self._typing = self.set_timer(
-            self.delay, (lambda: self.search.run(query)) if query.strip() else self.input.action_clear_search)
+            delay, (lambda: self.search.run(query)) if query.strip() else self.input.action_clear_search)
 
     def on_search_done(self, message: SearchDone) -> None:
         results = message.results
