@@ -23,7 +23,7 @@ from briefing.review import Outcome
 from briefing.search.catalogue import Snapshot
 from briefing.search.engine import Results
 from briefing.search.highlight import term_spans
-from briefing.stories.story import Story, additions, arrival_order, related, stories_of
+from briefing.stories.story import StoriesOfList, additions, arrival_order, stories_of
 from briefing.tui import bindings
 from briefing.tui import messages as m
 from briefing.tui.commands import ArticleCommands
@@ -58,6 +58,8 @@ class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
         # The folder's articles as last read, the search results in force, the article in the reading pane.
         self.snapshot: Snapshot | None = None
         self._by_rel: dict[str, Entry] = {}
+        # The library's stories, grouped once per list (not at every open).
+        self._stories = StoriesOfList()
         self.results: Results | None = None
         self.shown: m.Shown | None = None
         self.panes = Panes(self, widths, services.preferences,
@@ -191,16 +193,18 @@ class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
         self.run_worker(partial(self._read_article, entry, opened), thread=True, exclusive=True, group="show")
 
     def _read_article(self, entry: Entry, opened: m.Opened) -> None:
+        worker = get_current_worker()  # cancelled when another article is opened
         article, problem = self.services.articles.get(entry.path)
-        if get_current_worker().is_cancelled:
+        if worker.is_cancelled:
             return
-        # The rest of its story, and what it adds to the earlier reports (they are read too, and kept).
-        others = related(entry, self.library())
+        # The rest of its story, and what it adds to the reports just before it (read too, and kept).
+        story = self._stories(self.library()).story(entry)
+        others = [e for e in story.entries if e.rel != entry.rel] if story else []
         added = None
-        if article is not None and others:
-            story = Story(entry.story or 0, sorted([entry, *others], key=arrival_order))
-            added = additions(entry, article, story, lambda e: self.services.articles.get(e.path)[0])
-        if not get_current_worker().is_cancelled:
+        if article is not None and story is not None:
+            added = additions(entry, article, story, lambda e: self.services.articles.get(e.path)[0],
+                              cancelled=lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
             self.post_message(m.ArticleShown(m.Shown(entry, article, problem, others, added, opened)))
 
     async def on_article_shown(self, message: m.ArticleShown) -> None:
@@ -308,6 +312,13 @@ class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
         self.results = message.results
         self.refresh_list()
         self.mark_hits()
+
+    def on_rows_shown(self, message: m.RowsShown) -> None:
+        self.services.search.rows_shown(self.results, message.entries)
+
+    def on_snippets_made(self, message: m.SnippetsMade) -> None:
+        if message.results is self.results:
+            self.query_one(ArticleList).add_snippets({h.path: h.snippet_parts for h in message.hits})
 
     def mark_hits(self) -> None:
         reader = self.query_one(ReadingPane)
