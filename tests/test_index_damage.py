@@ -173,3 +173,100 @@ def test_a_search_is_cancelled_from_another_thread_and_returns_at_once(tmp_path,
         timer.cancel()
     assert time.monotonic() - started < 5
     engine.close()
+
+
+class _RunsACommand:
+    """What a hostile table of contents would hold: unpickling it runs a command."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _plant_toc(index: ContentIndex, schema: bytes, segments: bytes) -> None:
+    """Rewrite the index's table of contents as someone who could write the folder might, manifest and all."""
+    import io
+
+    import whoosh
+    from whoosh.filedb.structfile import StructFile
+    from whoosh.system import _FLOAT_SIZE, _INT_SIZE, _LONG_SIZE
+
+    generation = integrity.latest_generation(index.dir)
+    buffer = io.BytesIO()
+    stream = StructFile(buffer)
+    for size in (_INT_SIZE, _LONG_SIZE, _FLOAT_SIZE):
+        stream.write_varint(size)
+    stream.write_int(-12345)
+    stream.write_int(-111)
+    for number in whoosh.__version__[:3]:
+        stream.write_varint(number)
+    stream.write_string(schema)
+    stream.write_int(generation)
+    stream.write_int(0)
+    stream.write(segments)
+    (index.dir / integrity.toc_name(generation)).write_bytes(buffer.getvalue())
+    integrity.record_toc(index.dir, generation)
+
+
+def test_a_schema_planted_in_the_table_of_contents_is_never_unpickled(tmp_path, content):
+    import pickle
+
+    from briefing.search.toc import read_toc
+
+    index = built(content, tmp_path / "i")
+    marker = tmp_path / "ran"
+    with Engine.open(index) as engine:
+        segments = read_toc(engine.ix.storage, "articles", None).segments
+    _plant_toc(index, pickle.dumps(_RunsACommand(marker), 2), pickle.dumps(segments, -1))
+    # The index opens with Briefing's own schema; the planted one is skipped unread.
+    with Engine.open(index) as engine:
+        assert len(engine.search("Aleppo").hits) == 5
+    assert index.update().rebuilt is None
+    assert not marker.exists()
+
+
+def test_a_planted_segment_list_runs_nothing_and_the_index_is_rebuilt_as_damaged(tmp_path, content):
+    import pickle
+
+    index = built(content, tmp_path / "i")
+    marker = tmp_path / "ran"
+    evil = pickle.dumps(_RunsACommand(marker), 2)
+    _plant_toc(index, evil, evil)
+    with pytest.raises(IndexDamaged, match="posix.system|os.system"):
+        index.open()
+    report = index.update()
+    assert report.rebuilt and "damaged" in report.rebuilt
+    with Engine.open(index) as engine:
+        assert len(engine.search("Aleppo").hits) == 5
+    assert not marker.exists()
+
+
+async def test_the_reader_runs_nothing_from_a_planted_table_of_contents_and_rebuilds_the_index(tmp_path, content):
+    import pickle
+
+    from briefing.tui.app import BriefingApp
+    from briefing.tui.widgets.article_list import ArticleList
+    from tui_helpers import settle
+
+    index = built(content, tmp_path / "i")
+    marker = tmp_path / "ran"
+    evil = pickle.dumps(_RunsACommand(marker), 2)
+    _plant_toc(index, evil, evil)
+    app = BriefingApp(content, index.dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(300):
+            if app.services.indexing.engine is not None:
+                break
+            await pilot.pause(0.1)
+        await settle(pilot)
+        # Said, not hidden: the index was damaged and has been rebuilt; the articles are all there.
+        notes = [n.message for n in app._notifications]
+        assert any("damaged" in n and "rebuilt" in n for n in notes), notes
+        assert len(app.query_one(ArticleList).entries) == 5
+        await pilot.press("slash", *"Aleppo")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert len(app.query_one(ArticleList).entries) == 5
+    assert not marker.exists()

@@ -23,10 +23,11 @@ from pathlib import Path
 
 import whoosh
 from whoosh import index as windex
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from briefing.private import open_private, private_dir
-from briefing.search import integrity
+from briefing.search import integrity, toc
 from briefing.search.catalogue import FILE_NAME as CATALOGUE_FILE
 from briefing.search.catalogue import CatalogueWriter, Snapshot, read_catalogue
 from briefing.search.integrity import IndexDamaged
@@ -127,7 +128,10 @@ class IndexFolder:
             if damage:
                 raise IndexDamaged(damage)
             try:
-                return integrity.MappedStorage(str(self.dir)).open_index(INDEX_NAME)
+                return toc.open_index(integrity.MappedStorage(str(self.dir)))
+            except toc.UnsafeIndex as exc:
+                self.mark_damaged(str(exc))
+                raise IndexDamaged(str(exc)) from None
             except FileNotFoundError:
                 # A commit replaced that generation between the check and the open.
                 if integrity.latest_generation(self.dir) == generation:
@@ -166,7 +170,7 @@ class ContentIndex(IndexFolder):
         if self.dir.exists():
             shutil.rmtree(self.dir)
         private_dir(self.dir, "the index folder")
-        ix = windex.create_in(str(self.dir), make_schema(), indexname=INDEX_NAME)
+        ix = toc.create_index(FileStorage(str(self.dir)))
         integrity.write_manifest(self.dir, 0, [])
         integrity.record_toc(self.dir, 0)
         catalogue = CatalogueWriter(self.dir)

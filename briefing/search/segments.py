@@ -28,7 +28,8 @@ from whoosh.writing import NO_MERGE, SegmentWriter
 
 from briefing.search import integrity
 from briefing.search.files import Job, read_one
-from briefing.search.schema import INDEX_NAME, document, make_schema
+from briefing.search.schema import document
+from briefing.search.toc import create_index
 
 # Documents per worker segment: Whoosh's sort pool holds them in memory
 # (past its limit it writes sorted runs to disk and merges them, which cost a
@@ -137,7 +138,7 @@ def _build_folder(index_dir: Path) -> tuple[Path, windex.Index]:
     """A private folder inside the index's build folder, with an empty index to write a segment for."""
     folder = Path(index_dir) / integrity.BUILD_DIR / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     folder.mkdir(parents=True, exist_ok=True)
-    ix = windex.FileIndex.create(FileStorage(str(folder)), make_schema(), INDEX_NAME)
+    ix = create_index(FileStorage(str(folder)))
     return folder, ix
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,6 +96,21 @@ class StoryIndex:
         """The other articles of *entry*'s story, oldest first."""
         story = self.story(entry)
         return [e for e in story.entries if e.rel != entry.rel] if story else []
+
+
+class StoriesOfList:
+    """The :class:`StoryIndex` of the list last read, made once per list by whichever thread asks first."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: object = None
+        self._index = StoryIndex(())
+
+    def __call__(self, entries: list[Entry]) -> StoryIndex:
+        with self._lock:
+            if entries is not self._entries:
+                self._index, self._entries = StoryIndex(entries), entries
+            return self._index
 
 
 # Figures side by side ------------------------------------------------------

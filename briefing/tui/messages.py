@@ -90,6 +90,13 @@ class SearchCleared(Message):
     """The search box was emptied with a key: the whole list back at once."""
 
 
+@dataclass
+class RowsShown(Message):
+    """The list now shows *entries* (after a scroll, a resize or a new list): their snippets are wanted."""
+
+    entries: list[Entry]
+
+
 # From workers and services
 
 
@@ -135,6 +142,14 @@ class IndexFailed(Message):
 @dataclass
 class SearchDone(Message):
     results: Results
+
+
+@dataclass
+class SnippetsMade(Message):
+    """Snippets were made for *hits* of *results* (rows that came into view)."""
+
+    results: Results
+    hits: list
 
 
 @dataclass

@@ -21,7 +21,7 @@ from briefing.model import Entry
 from briefing.review import Outcome
 from briefing.search.catalogue import Snapshot
 from briefing.search.engine import Results
-from briefing.stories.story import Story, additions, arrival_order, related, stories_of
+from briefing.stories.story import StoriesOfList, additions, arrival_order, stories_of
 from briefing.tui import bindings
 from briefing.tui import messages as m
 from briefing.tui.commands import ArticleCommands
@@ -63,6 +63,8 @@ class ReaderScreen(Searching, Reviewing, Watching, Linking, Fetching, EntityBrow
         # The folder's articles as last read, the search results in force, the article in the reading pane.
         self.snapshot: Snapshot | None = None
         self._by_rel: dict[str, Entry] = {}
+        # The library's stories, grouped once per list (not at every open).
+        self._stories = StoriesOfList()
         self.results: Results | None = None
         self.shown: m.Shown | None = None
         self.panes = Panes(self, widths, services.preferences,
@@ -215,16 +217,18 @@ class ReaderScreen(Searching, Reviewing, Watching, Linking, Fetching, EntityBrow
         self.run_worker(partial(self._read_article, entry, opened), thread=True, exclusive=True, group="show")
 
     def _read_article(self, entry: Entry, opened: m.Opened) -> None:
+        worker = get_current_worker()  # cancelled when another article is opened
         article, problem = self.services.articles.get(entry.path)
-        if get_current_worker().is_cancelled:
+        if worker.is_cancelled:
             return
-        # The rest of its story, and what it adds to the earlier reports (they are read too, and kept).
-        others = related(entry, self.library())
+        # The rest of its story, and what it adds to the reports just before it (read too, and kept).
+        story = self._stories(self.library()).story(entry)
+        others = [e for e in story.entries if e.rel != entry.rel] if story else []
         added = None
-        if article is not None and others:
-            story = Story(entry.story or 0, sorted([entry, *others], key=arrival_order))
-            added = additions(entry, article, story, lambda e: self.services.articles.get(e.path)[0])
-        if not get_current_worker().is_cancelled:
+        if article is not None and story is not None:
+            added = additions(entry, article, story, lambda e: self.services.articles.get(e.path)[0],
+                              cancelled=lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
             self.post_message(m.ArticleShown(m.Shown(entry, article, problem, others, added, opened)))
 
     async def on_article_shown(self, message: m.ArticleShown) -> None:

@@ -55,6 +55,13 @@ class Searching(_Base):
         self.refresh_list()
         self.mark_hits()
 
+    def on_rows_shown(self, message: m.RowsShown) -> None:
+        self.services.search.rows_shown(self.results, message.entries)
+
+    def on_snippets_made(self, message: m.SnippetsMade) -> None:
+        if message.results is self.results:
+            self.query_one(ArticleList).add_snippets({h.path: h.snippet_parts for h in message.hits})
+
     def mark_hits(self) -> None:
         reader = self.query_one(ReadingPane)
         if reader.article is None:

@@ -1,21 +1,33 @@
-"""Running the analyst's query off the keyboard's path."""
+"""Running the analyst's query off the keyboard's path, and making snippets for the rows that come into view."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from briefing.search.engine import QueryError
-from briefing.tui.messages import SearchDone, SearchNotRun
+from briefing.model import Entry
+from briefing.search.engine import QueryError, Results
+from briefing.tui.messages import SearchDone, SearchNotRun, SnippetsMade
 from briefing.tui.services.indexing import Indexing
 
 
 class Search:
-    """Queries against the index :class:`Indexing` keeps, each in a worker; the outcome comes as a message."""
+    """Queries against the index :class:`Indexing` keeps, each in a worker; the outcome comes as a message.
+
+    A search makes no snippets: the list says which rows it shows (they
+    need not be the best hits: the highlighted article stays highlighted),
+    and :meth:`rows_shown` makes theirs, and more as they scroll into view.
+    Most of a word query's time at 100,000 articles went into snippets for
+    hits never seen.
+    """
 
     def __init__(self, indexing: Indexing) -> None:
         self.indexing = indexing
         self._owner: Widget | None = None
+        # The results whose hits are known by path, and that table.
+        self._hits_of: tuple[Results | None, dict] = (None, {})
 
     def start(self, owner: Widget) -> None:
         self._owner = owner
@@ -35,6 +47,24 @@ class Search:
         if engine is not None:
             engine.cancel()  # thread-safe: the search stops at its next check and returns
 
+    def rows_shown(self, results: Results | None, entries: Sequence[Entry]) -> None:
+        """The list shows *entries*: make the snippets of those among *results* that have none, in a worker.
+
+        Scrolling on replaces a batch still being made; SnippetsMade brings each.
+        """
+        if results is None:
+            return
+        if self._hits_of[0] is not results:
+            self._hits_of = (results, {h.path: h for h in results.hits})
+        by_path = self._hits_of[1]
+        wanted = [by_path[e.rel] for e in entries if e.rel in by_path and by_path[e.rel].snippet is None]
+        if wanted:
+            assert self._owner is not None, "start() first"
+            self._owner.run_worker(lambda: self._snippets(results, wanted), thread=True, exclusive=True,
+                                   group="snippets")
+
+    # In the worker threads
+
     def _search(self, query: str) -> None:
         post = self._owner.post_message
         worker = get_current_worker()
@@ -46,10 +76,22 @@ class Search:
                 post(SearchNotRun("The index is being built; results follow.", False))
                 return
             try:
-                results = engine.search_as_typed(query, limit=None)
+                results = engine.search_as_typed(query, limit=None, snippets=0)
             except QueryError as exc:
                 # The last good results stay on screen.
                 post(SearchNotRun(str(exc), True))
                 return
         if not worker.is_cancelled:
             post(SearchDone(results))
+
+    def _snippets(self, results: Results, hits: list) -> None:
+        with self.indexing.lock:
+            engine = self.indexing.engine
+            if engine is None:
+                return
+            try:
+                made = engine.snippets(results, hits)
+            except QueryError:
+                return  # the rows keep their bylines; the next search says what is wrong
+        if made:
+            self._owner.post_message(SnippetsMade(results, made))

@@ -20,7 +20,7 @@ from textual.strip import Strip
 from briefing.model import Entry
 from briefing.state import ArticleState
 from briefing.tui.look import UNICODE, Glyphs, Look, stylesheet_beside
-from briefing.tui.messages import ArticleChosen, ArticleHighlighted
+from briefing.tui.messages import ArticleChosen, ArticleHighlighted, RowsShown
 
 ROW_HEIGHT = 2
 # Columns before the text: the cursor marker, the unread marker, a space.
@@ -100,6 +100,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         # Where a selection (V) starts; it ends at the cursor.
         self.anchor: int | None = None
         self.empty_message = "Loading" + look.glyphs.ellipsis
+        # The rows last said to be on screen (see RowsShown).
+        self._rows_told: tuple = ()
 
     @property
     def entries(self) -> Sequence[Entry]:
@@ -134,6 +136,32 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
         if entries:
             self.cursor = index
+        self._rows_told = ()
+        self.call_after_refresh(self._tell_rows)
+
+    def add_snippets(self, snippets: dict[str, list[tuple[str, bool]]]) -> None:
+        """Snippets made since the list was set (rows that came into view), by article path."""
+        look = self.look
+        for rel, parts in snippets.items():
+            self._snippets[rel] = lead_to_hit([(look.title(t), hit) for t, hit in parts], ellipsis=look.glyphs.ellipsis)
+        self.refresh()
+
+    def rows_on_screen(self) -> list[Entry]:
+        """The entries whose rows are in view, whole or in part."""
+        top = int(self.scroll_offset.y) // ROW_HEIGHT
+        bottom = (int(self.scroll_offset.y) + max(self.scrollable_content_region.height, 1) - 1) // ROW_HEIGHT
+        return list(self._entries[top : bottom + 1])
+
+    def _tell_rows(self) -> None:
+        rows = self.rows_on_screen()
+        told = (id(self._entries), tuple(e.rel for e in rows))
+        if rows and told != self._rows_told:
+            self._rows_told = told
+            self.post_message(RowsShown(rows))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._tell_rows()
 
     def set_states(self, states: dict[str, ArticleState]) -> None:
         """Read marks, stars, flags and notes, by path; redrawn at once."""
@@ -275,3 +303,4 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self._entries) * ROW_HEIGHT)
+        self.call_after_refresh(self._tell_rows)
