@@ -120,6 +120,33 @@ def _keys(value: Any) -> dict[str, str]:
     return keys
 
 
+def _queries(value: Any) -> list[str]:
+    """A list of search queries (``hide``, ``highlight``): one query alone is a list of one."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(q, str) and q.strip() for q in value):
+        raise ConfigError("wants a list of search queries, such as [\"source:tabloid\", \"tag:sport\"]")
+    if len(value) > 50:
+        raise ConfigError("holds more than 50 queries")
+    queries = [" ".join(q.split()) for q in value]
+    if any(len(q) > 1000 or not q.isprintable() for q in queries):
+        raise ConfigError("holds a query over 1000 characters or with control characters")
+    return queries
+
+
+def _command(value: Any) -> str:
+    """A program to open links with, and its arguments: the link is added last, never through a shell."""
+    import shlex
+
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError("wants a command such as xdg-open or 'firefox --new-tab'")
+    try:
+        shlex.split(value)
+    except ValueError as exc:
+        raise ConfigError(f"cannot be read as a command ({exc})") from None
+    return value.strip()
+
+
 @dataclass(frozen=True)
 class Setting:
     """How one setting is read; its default is the field of :class:`Settings` of the same name."""
@@ -146,6 +173,10 @@ SETTINGS = {
         Setting("fetch_interval", _minutes, "minutes between feed fetches while the reader runs (0: never)",
                 "BRIEFING_FETCH_INTERVAL"),
         Setting("keys", _keys, "key bindings by action id (see the help screen, ?)"),
+        Setting("hide", _queries, "search queries whose articles are left out of every list (H shows them)"),
+        Setting("highlight", _queries, "search queries whose articles are marked in the list"),
+        Setting("bell", _bool, "ring the terminal's bell when a saved search finds new articles", "BRIEFING_BELL"),
+        Setting("opener", _command, "the program O opens an article's link with", "BRIEFING_OPENER"),
     ]
 }
 
@@ -169,6 +200,10 @@ class Settings:
     widths: dict[str, int] = field(default_factory=dict)
     fetch_interval: int = 0
     keys: dict[str, str] = field(default_factory=dict)
+    hide: list[str] = field(default_factory=list)
+    highlight: list[str] = field(default_factory=list)
+    bell: bool = False
+    opener: str = "xdg-open"
     sources: dict[str, str] = field(default_factory=lambda: {n: "default" for n in SETTINGS})
     problems: list[str] = field(default_factory=list)
     file: Path | None = None
@@ -208,6 +243,8 @@ def describe(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, dict):
         return ", ".join(f"{k}={v}" for k, v in value.items()) or "none"
+    if isinstance(value, list):
+        return "; ".join(map(str, value)) or "none"
     return str(value)
 
 

@@ -8,7 +8,7 @@ so the list's behaviour is tested in milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -78,40 +78,64 @@ def page(
     folder: str = "",
     separator: str = " \u00b7 ",
     by_rel: Mapping[str, Entry] | None = None,
+    hidden: Collection[str] = (),
+    show_hidden: bool = False,
 ) -> Page:
     """The list for *library* with *states*: the whole library, or the search *hits* in it, as *listing* says.
 
     *separator* goes between the count and a note of an unusual order (the
     reader's look decides it); *folder* is named when it holds nothing.
     *by_rel* is *library* by path, when the caller keeps one (it costs a pass
-    over the library, at every new set of results otherwise).
+    over the library, at every new set of results otherwise). Articles whose
+    paths are in *hidden* (the config's ``hide`` rules) are left out unless
+    *show_hidden*; the title says how many.
     """
     name = listing.filter
     passes = (lambda e: keep(name, states.get(e.rel))) if name != "all" else None
     hint = "" if name == "all" else " Press 1 to list all."
     if hits is None:
         shown = [e for e in library if passes(e)] if passes else list(library)
+        shown, note, hidden_hint = _hide(shown, hidden, show_hidden)
         if listing.order != "date":
             shown.sort(key=ORDERS[listing.order])
-        count = f"{len(shown)} of {len(library)}" if passes else f"{len(library)}"
-        title = f"{'Articles' if name == 'all' else name.capitalize()} ({count})"
+        # Hidden articles alone: "Articles (3, 2 hidden)" says all of it in a narrow pane.
+        count = f"{len(shown)} of {len(library)}" if passes or (len(shown) != len(library) and not note) \
+            else f"{len(shown)}"
+        title = f"{'Articles' if name == 'all' else name.capitalize()} ({count}{note})"
         empty = f"No briefings in {folder}" if name == "all" else f"No {name} articles."
-        return Page(shown, title + _order_note(listing.order, LIST_ORDERS, separator), empty + hint)
+        return Page(shown, title + _order_note(listing.order, LIST_ORDERS, separator), empty + hint + hidden_hint)
     if by_rel is None:
         by_rel = {e.rel: e for e in library}
     pairs = [(by_rel[h.path], h) for h in hits if h.path in by_rel]
     if passes:
         pairs = [(e, h) for e, h in pairs if passes(e)]
+    kept, note, hidden_hint = _hide([e for e, _ in pairs], hidden, show_hidden)
+    if len(kept) != len(pairs):
+        kept_rels = {e.rel for e in kept}
+        pairs = [(e, h) for e, h in pairs if e.rel in kept_rels]
     if listing.result_order != "relevance":
         order = ORDERS[listing.result_order]
         pairs.sort(key=lambda pair: order(pair[0]))
-    title = f"{'Results' if name == 'all' else name.capitalize() + ' results'} ({len(pairs)} of {len(library)})"
+    title = f"{'Results' if name == 'all' else name.capitalize() + ' results'} ({len(pairs)} of {len(library)}{note})"
     return Page(
         [e for e, _ in pairs],
         title + _order_note(listing.result_order, RESULT_ORDERS, separator),
-        "No articles match the search." + hint,
+        "No articles match the search." + hint + hidden_hint,
         {e.rel: h.snippet_parts for e, h in pairs},
     )
+
+
+def _hide(entries: list[Entry], hidden: Collection[str], show_hidden: bool) -> tuple[list[Entry], str, str]:
+    """*entries* less the hidden ones (unless shown), the count's note and the empty list's hint."""
+    if not hidden:
+        return entries, "", ""
+    kept = [e for e in entries if e.rel not in hidden]
+    count = len(entries) - len(kept)
+    if not count:
+        return entries, "", ""
+    if show_hidden:
+        return entries, f", {count} hidden shown", ""
+    return kept, f", {count} hidden", f" {count} hidden by the hide rules: press H to show them."
 
 
 class Problems:

@@ -56,6 +56,20 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Batch:
+    """A change made to many articles at once, with what each was before: enough to undo it."""
+
+    flag: Flag
+    value: bool
+    # The articles changed, each with its value before.
+    before: tuple[tuple[Entry, bool], ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.before)
+
+
+@dataclass(frozen=True)
 class Elsewhere:
     """What a look for another reader's changes found."""
 
@@ -71,6 +85,10 @@ class Place:
     index: int
     rel: str
     offset: int
+
+
+def _count(n: int) -> str:
+    return f"{n} article{'s' if n != 1 else ''}"
 
 
 def shown(state: ArticleState | None) -> ArticleState | None:
@@ -181,6 +199,56 @@ class Review:
     def mark_point(self, entry: Entry, point: str, mark: Mark) -> Outcome:
         """Mark a key point verified or disputed; the same mark again (as stored now) clears it."""
         return self._save(entry, lambda marks: marks.toggle_mark(entry, point, mark))
+
+    def set_many(self, entries: Sequence[Entry], flag: Flag, value: bool) -> tuple[Outcome, Batch | None]:
+        """Set *flag* to *value* on every one of *entries* that differs; the batch done, to undo."""
+        if self.marks is None:
+            return Outcome(False, None, UNAVAILABLE, "error"), None
+        changing = [e for e in dict.fromkeys(entries) if getattr(self.state(e), flag) != value]
+        if not changing:
+            word = TOGGLED[flag][0 if value else 1].lower()
+            return Outcome(True, None, f"Nothing to change: every one is {word} already"), None
+        done, problem = self._write_many([(e, value) for e in changing], flag)
+        batch = Batch(flag, value, tuple((e, not value) for e in done)) if done else None
+        label = TOGGLED[flag][0 if value else 1]
+        if problem:
+            return Outcome(False, None, f"{label}: {len(done)} of {len(changing)}; not saved: {problem}", "error"), batch
+        return Outcome(True, None, f"{label}: {_count(len(done))} (ctrl+z undoes)"), batch
+
+    def undo(self, batch: Batch) -> Outcome:
+        """Put back what *batch* changed."""
+        done, problem = self._write_many(list(batch.before), batch.flag)
+        if problem:
+            return Outcome(False, None, f"Undone for {len(done)} of {batch.count}; not saved: {problem}", "error")
+        return Outcome(True, None, f"Undone: {_count(batch.count)} as before")
+
+    def _write_many(self, changes: list[tuple[Entry, bool]], flag: Flag) -> tuple[list[Entry], str | None]:
+        """Write each change (in one transaction where the store offers it); read them back; stop at a failure."""
+        assert self.marks is not None
+        done: list[Entry] = []
+        problem = None
+        many = getattr(self.marks, "set_flags", None)
+        try:
+            if many is not None:
+                for value in (True, False):
+                    group = [e for e, v in changes if v == value]
+                    if group:
+                        many(group, flag, value)
+                        done += group
+            else:
+                for entry, value in changes:
+                    self.marks.set_flag(entry, flag, value)
+                    done.append(entry)
+        except StateError as exc:
+            problem = str(exc)
+        for entry, _ in changes:
+            try:
+                state = self.marks.load_one(entry)
+            except StateError:
+                continue
+            if state is not None:
+                self.states[entry.rel] = shown(state)
+        return done, problem
 
     def _save(self, entry: Entry, change: Callable[[FolderMarks], object]) -> Outcome:
         """Write one change at once; read back only this article, so what is on disk is what is shown."""

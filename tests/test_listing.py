@@ -103,3 +103,21 @@ def test_the_folders_problems_are_told_once_and_the_first_few_by_name():
     later = Snapshot(problems=first.problems + ["e.txt: empty file"], warnings=first.warnings)
     assert problems.news(later) == ("1 file skipped", "e.txt: empty file")
     assert Problems().news(Snapshot(warnings=["w"])) == ("Warnings", "w")
+
+
+def test_hidden_articles_are_left_out_and_counted_in_the_title():
+    from briefing.listing import Listing, page
+    from briefing.model import Entry
+    from briefing.state import ArticleState
+
+    library = [Entry(f"{n}.md", Path(f"{n}.md"), f"Title {n}") for n in range(5)]
+    hidden = {"1.md", "3.md"}
+    shown = page(library, {}, Listing(), hidden=hidden)
+    assert [e.rel for e in shown.entries] == ["0.md", "2.md", "4.md"]
+    assert shown.title == "Articles (3, 2 hidden)"
+    assert page(library, {}, Listing(), hidden=hidden, show_hidden=True).title == "Articles (5, 2 hidden shown)"
+    unread = page(library, {"0.md": ArticleState(read=True)}, Listing().filtered("unread"), hidden=hidden)
+    assert unread.title == "Unread (2 of 5, 2 hidden)"
+    everything = page(library, {}, Listing(), hidden={e.rel for e in library})
+    assert everything.entries == [] and "press H to show them" in everything.empty
+    assert page(library, {}, Listing(), hidden=set()).title == "Articles (5)"

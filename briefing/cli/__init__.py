@@ -11,10 +11,10 @@ import argparse
 import sys
 
 from briefing import __version__
-from briefing.cli import digest, feeds, parse, reader, search, settings, state, stories
+from briefing.cli import digest, entity, feeds, manual, parse, reader, search, settings, state, stories, watch
 from briefing.cli.common import CommandError, content_options, settings_of
 
-COMMANDS = (parse, search, stories, digest, state, settings, feeds)
+COMMANDS = (parse, search, stories, entity, watch, digest, state, settings, feeds, manual)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module in COMMANDS:
         module.register(commands)
+    manual.finish(parser)
     return parser
 
 

@@ -40,6 +40,11 @@ def register(commands) -> None:
 def run_index(args: argparse.Namespace) -> int:
     index = open_index(args)
     report = update_index(index, rebuild=args.rebuild, lines=args.progress_lines)
+    if not args.progress_lines:
+        # The reader finds the names itself, after this, so that search opens first.
+        from briefing.cli.entity import sync_names
+
+        sync_names(index, quiet=False)
     print(f"{report.summary()} (index: {index.dir})")
     for line in report.skipped:
         print(f"skipped: {line}")

@@ -141,6 +141,15 @@ class FolderState:
             row = self.row_for_write(con, entry)
             con.execute(f"UPDATE article_state SET {flag} = ? WHERE id = ?", (int(value), row))
 
+    def set_flags(self, entries: Iterable[Entry], flag: Flag, value: bool) -> None:
+        """Set *flag* on many articles (mark all read) in one transaction: all of them or none."""
+        if flag not in FLAGS:
+            raise ValueError(flag)
+        with self.store.transaction() as con:
+            for entry in entries:
+                row = self.row_for_write(con, entry)
+                con.execute(f"UPDATE article_state SET {flag} = ? WHERE id = ?", (int(value), row))
+
     def toggle_flag(self, entry: Entry, flag: Flag) -> bool:
         """Flip *flag* as it is stored now (whatever a view showed) and return its new value."""
         if flag not in FLAGS:

@@ -35,6 +35,9 @@ class Glyphs:
     disputed: str
     down: str
     up: str
+    # A row picked out by the config's highlight rules, and a row inside a selection (V).
+    highlighted: str = "\u25c6"
+    selected: str = "\u2503"
 
 
 UNICODE = Glyphs(
@@ -46,6 +49,7 @@ ASCII = Glyphs(
     cursor=">", unread="+", starred="*", flagged="!", noted="n",
     bullet="*", extracted="o", fact="-", quote="|", ellipsis="...",
     separator=" | ", dash=" -- ", verified="+", disputed="x", down="down", up="up",
+    highlighted="#", selected="|",
 )
 
 

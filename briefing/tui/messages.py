@@ -167,3 +167,80 @@ class DigestWritten(Message):
     path: str
     count: int
     problem: str | None = None
+
+
+# Saved searches, rules and alerts (see tui/services/watching.py)
+
+
+@dataclass
+class WatchesCounted(Message):
+    """Each saved search with the articles it finds now (paths), newest counts for the list."""
+
+    matches: dict[str, list[str]]
+    problems: dict[str, str]
+
+
+@dataclass
+class RulesApplied(Message):
+    """The config's hide and highlight rules as they stand on the index: the paths each picks out."""
+
+    hidden: set[str]
+    highlighted: set[str]
+    problems: list[str]
+
+
+@dataclass
+class WatchAlert(Message):
+    """Articles that just arrived match the saved search *name*."""
+
+    name: str
+    rels: list[str]
+
+
+@dataclass
+class WatchChosen(Message):
+    """The analyst picked a saved search from the list of them."""
+
+    name: str
+
+
+# Feeds fetched from the reader (see tui/services/fetching.py)
+
+
+@dataclass
+class FetchProgress(Message):
+    """A feed started or finished: *status* is the line to show."""
+
+    status: str
+
+
+@dataclass
+class FetchDone(Message):
+    """A fetch ended: *report* is briefing.feeds.service.FetchReport, or None with *problem*."""
+
+    report: object | None
+    background: bool
+    problem: str | None = None
+
+
+@dataclass
+class BatchDone(Message):
+    """A change to many articles was written (see briefing.review.Review.set_many)."""
+
+    outcome: object
+    batch: object | None
+    undoing: bool = False
+
+
+@dataclass
+class NamesFound(Message):
+    """The people, places and organisations of the articles indexed so far are stored (or could not be)."""
+
+    ok: bool
+
+
+@dataclass
+class WatchRemoveAsked(Message):
+    """The analyst asked to remove the saved search *name* (it is asked first)."""
+
+    name: str

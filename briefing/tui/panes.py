@@ -14,6 +14,9 @@ from textual.widgets import Input
 from briefing.tui.layout import DEFAULT_SHARES, MIN_SIDE, PANES, STEP, Layout, mode_for, side_widths
 from briefing.tui.services.preferences import Preferences
 
+# The widgets that can stand in the list's place.
+LIST_PANES = ("articles", "watches")
+
 
 class Panes:
     """The layout the user asked for, applied to *screen*'s panes (ids ``articles``, ``reader``, ``keypoints``)."""
@@ -25,6 +28,8 @@ class Panes:
         self.configured = configured
         self.preferences = preferences
         self.say = say
+        # What stands in the list's place: the articles, or the saved searches (W).
+        self.list_pane = "articles"
         # Side pane widths: the config file's, or those the user set with < and >, in columns.
         self.widths: dict[str, int] = dict(configured)
         for pane in DEFAULT_SHARES:
@@ -44,14 +49,27 @@ class Panes:
         shown = self.layout.visible(width)
         widths = side_widths(shown, width, self.widths)
         for name in PANES:
-            pane = self.screen.query_one(f"#{name}")
+            pane = self.screen.query_one(f"#{self._id(name)}")
             pane.display = name in shown
             if name != "reader":
                 pane.styles.width = widths.get(name, "1fr")
+        for other in LIST_PANES:
+            if other != self.list_pane:
+                self.screen.query_one(f"#{other}").display = False
         self.screen.set_class(len(shown) == 1, "-one-pane")
         focused = self.screen.focused
-        if focused is None or focused.id not in shown and not isinstance(focused, Input):
-            self.screen.query_one(f"#{shown[0]}").focus()
+        ids = {self._id(name) for name in shown}
+        if focused is None or focused.id not in ids and not isinstance(focused, Input):
+            self.screen.query_one(f"#{self._id(shown[0])}").focus()
+
+    def _id(self, pane: str) -> str:
+        return self.list_pane if pane == "articles" else pane
+
+    def use_list(self, pane: str) -> None:
+        """Put *pane* (articles or watches) in the list's place, and the focus on it."""
+        self.list_pane = pane
+        self.back_to_list()
+        self.screen.query_one(f"#{pane}").focus()
 
     def open_reader(self) -> None:
         """One pane at a time: the list gives way to the article."""
@@ -83,7 +101,7 @@ class Panes:
         if pane not in shown or "reader" not in shown:
             self.say("No side pane beside the reading pane to resize at this width.", "information")
             return
-        current = self.screen.query_one(f"#{pane}").outer_size.width
+        current = self.screen.query_one(f"#{self._id(pane)}").outer_size.width
         self.widths[pane] = max(MIN_SIDE, current + step * STEP)
         self.apply()
         self.widths[pane] = side_widths(shown, self.width, self.widths)[pane]

@@ -14,15 +14,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, TextArea
 from textual.worker import get_current_worker
 
 from briefing.listing import Listing, Problems, page
-from briefing.model import Anchor, Entry
+from briefing.model import Entry
 from briefing.review import Outcome
 from briefing.search.catalogue import Snapshot
 from briefing.search.engine import Results
-from briefing.search.highlight import term_spans
 from briefing.stories.story import StoriesOfList, additions, arrival_order, stories_of
 from briefing.tui import bindings
 from briefing.tui import messages as m
@@ -30,17 +28,24 @@ from briefing.tui.commands import ArticleCommands
 from briefing.tui.look import Look, stylesheet_beside
 from briefing.tui.panes import Panes
 from briefing.tui.screens.help import HelpScreen, KeyGroup
+from briefing.tui.screens.fetching import Fetching
+from briefing.tui.screens.linking import Linking
+from briefing.tui.screens.reader_entities import EntityBrowsing
 from briefing.tui.screens.reviewing import Reviewing
+from briefing.tui.screens.searching import Searching
 from briefing.tui.screens.stories import StoriesScreen
+from briefing.tui.screens.watching import Watching
 from briefing.tui.services import Pace, Services
 from briefing.tui.widgets.article_list import ArticleList
 from briefing.tui.widgets.key_hints import KeyHints
 from briefing.tui.widgets.key_points import KeyPointsPanel
 from briefing.tui.widgets.reading_pane import ReadingPane
 from briefing.tui.widgets.search_bar import SearchBar, SearchInput
+from briefing.tui.widgets.watch_list import WatchList
 
 
-class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
+class ReaderScreen(Searching, Reviewing, Watching, Linking, Fetching, EntityBrowsing, Screen[None],
+                   inherit_bindings=False):
     """Three panes side by side (fewer on a narrow terminal), a search bar and the key line."""
 
     DEFAULT_CSS = stylesheet_beside(__file__)
@@ -69,11 +74,18 @@ class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
         self._resume_offset: tuple[str, int] | None = None
         self._follow: Timer | None = None
         self._reading: Timer | None = None
+        # The last change to many articles (A, u on a selection), for ctrl+z.
+        self.last_batch = None
+        # What the status line (the reading pane's lower border) says, by what says it.
+        self._status: dict[str, str] = {}
+        self._watching_init()
+        self._entities_init()
 
     def compose(self) -> ComposeResult:
         yield SearchBar(self.services.search, self.look, self.pace.search, id="search")
         with Horizontal(id="panes"):
             yield ArticleList(self.look, id="articles")
+            yield WatchList(self.look, id="watches")
             yield ReadingPane(self.look, id="reader")
             yield KeyPointsPanel(self.look, id="keypoints")
         yield KeyHints()
@@ -84,6 +96,10 @@ class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
         self.query_one("#keypoints").border_title = "Key points"
         self.query_one(ArticleList).focus()
         self.panes.apply()
+        if self.services.watching is not None:
+            self.services.watching.start(self)
+        if self.services.fetching is not None:
+            self.services.fetching.start(self)
         self.services.indexing.start(self)
         self.set_interval(self.pace.poll, self._every_while)
 
@@ -106,6 +122,7 @@ class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
             # No index yet: the first build is running and fills the list as it commits.
             self.query_one(ArticleList).set_entries([], f"Indexing {self.services.content}{self.look.glyphs.ellipsis}")
             return
+        self.note_arrivals(set(self._by_rel) if self.snapshot is not None else None, snapshot.entries)
         self.snapshot = snapshot
         self._by_rel = {e.rel: e for e in snapshot.entries}
         self._say_problem(self.review.load(snapshot.entries))
@@ -123,9 +140,10 @@ class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
         articles = self.query_one(ArticleList)
         hits = self.results.hits if self.results is not None else None
         shown = page(self.snapshot.entries, self.review.states, self.listing, hits,
-                     folder=str(self.services.content), separator=self.look.glyphs.separator, by_rel=self._by_rel)
+                     folder=str(self.services.content), separator=self.look.glyphs.separator, by_rel=self._by_rel,
+                     hidden=self.hidden, show_hidden=self.show_hidden)
         articles.set_states(self.review.states)
-        articles.border_title = shown.title
+        articles.border_title = (f"{self.listed_watch}: " if self.listed_watch and hits is not None else "") + shown.title
         articles.set_entries(shown.entries, shown.empty, shown.snippets if hits is not None else None)
 
     def action_cycle_order(self) -> None:
@@ -162,9 +180,15 @@ class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
         query = self.query_one(SearchBar).input.value
         if query.strip():
             self.services.search.run(query)
+        self.refresh_watching()
 
     def _index_status(self, text: str) -> None:
-        self.query_one(ReadingPane).border_subtitle = text
+        self.set_status("index", text)
+
+    def set_status(self, what: str, text: str) -> None:
+        """The status line: the reading pane's lower border, what each of indexing and fetching says."""
+        self._status[what] = text
+        self.query_one(ReadingPane).border_subtitle = self.look.glyphs.separator.join(t for t in self._status.values() if t)
 
     # Following the list
 
@@ -215,6 +239,7 @@ class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
                           f"{shown.problem}\n\nThe list is brought up to date at the next check of the folder.")
         self.show_marks()
         self.mark_hits()
+        self.show_wanted_sentence(shown)
         self._stop(self._reading)
         if shown.article is not None:
             if self._resume_offset and self._resume_offset[0] == shown.rel:
@@ -233,6 +258,8 @@ class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
     def show_marks(self) -> None:
         """Bring the list's marks, the note and the sidebar's marks up to date."""
         self.query_one(ArticleList).set_states(self.review.states)
+        if self.panes.list_pane == "watches":
+            self.show_watch_counts()
         reader = self.query_one(ReadingPane)
         shown = self.shown
         state = self.review.state(shown.entry) if shown is not None else None
@@ -282,55 +309,6 @@ class ReaderScreen(Reviewing, Screen[None], inherit_bindings=False):
         """The stories of the whole folder, with a story's figures side by side."""
         screen = StoriesScreen(stories_of(self.library()), lambda e: self.services.articles.get(e.path)[0], self.look)
         self.app.push_screen(screen, lambda entry: self.jump_to(entry) if entry is not None else None)
-
-    # Searching
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # In the search box (or a note's) "/" is just a character.
-        return not (action == "search" and isinstance(self.focused, (Input, TextArea)))
-
-    def action_search(self) -> None:
-        # Focus now, not after the next refresh as focus() does: keys typed
-        # straight after "/" are already queued and must reach the box.
-        self.set_focus(self.query_one(SearchBar).open())
-
-    def on_search_cleared(self, _: m.SearchCleared) -> None:
-        self.clear_search()
-
-    def clear_search(self) -> None:
-        """The whole list back, no hits marked, the focus on the list."""
-        self.results = None
-        self.query_one(SearchBar).close()
-        self.refresh_list()
-        self.mark_hits()
-        self.query_one(ArticleList).focus()
-
-    def action_search_done(self) -> None:
-        self.set_focus(self.query_one(ArticleList))
-
-    def on_search_done(self, message: m.SearchDone) -> None:
-        self.results = message.results
-        self.refresh_list()
-        self.mark_hits()
-
-    def on_rows_shown(self, message: m.RowsShown) -> None:
-        self.services.search.rows_shown(self.results, message.entries)
-
-    def on_snippets_made(self, message: m.SnippetsMade) -> None:
-        if message.results is self.results:
-            self.query_one(ArticleList).add_snippets({h.path: h.snippet_parts for h in message.hits})
-
-    def mark_hits(self) -> None:
-        reader = self.query_one(ReadingPane)
-        if reader.article is None:
-            return
-        terms = self.results.query.terms if self.results else set()
-        reader.set_hits([Anchor(n, start, end) for n, paragraph in enumerate(reader.article.paragraphs)
-                         for start, end in term_spans(paragraph.text, terms)])
-
-    def action_hit(self, step: int) -> None:
-        if not self.query_one(ReadingPane).next_hit(step):
-            self.notify("No search hits in this article.", timeout=2)
 
     def on_sentence_wanted(self, message: m.SentenceWanted) -> None:
         self.query_one(ReadingPane).highlight(message.anchor)

@@ -18,6 +18,7 @@ from briefing.sanitize import clean_line, shown_path
 from briefing.state import Flag
 from briefing.tui import messages as m
 from briefing.tui.editor import EditorError, edit_in_editor
+from briefing.tui.screens.confirm import ConfirmScreen
 from briefing.tui.screens.digest import DigestScreen
 from briefing.tui.screens.note import NoteScreen
 from briefing.tui.widgets.article_list import ArticleList
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
     _Base = ReaderScreen
 else:
     _Base = object
+
+
+# "A" asks first when it would mark more than this many.
+BATCH_WITHOUT_ASKING = 20
 
 
 class Reviewing(_Base):
@@ -46,6 +51,13 @@ class Reviewing(_Base):
         self.refresh_list()
 
     def action_toggle(self, flag: Flag) -> None:
+        selection = self.query_one(ArticleList).selection()
+        if flag == "read" and selection:
+            # u on a selection: all of it read, or unread when all of it is read already.
+            value = not all(self.review.state(e).read for e in selection)
+            self.query_one(ArticleList).action_clear_selection()
+            self._batch(selection, value)
+            return
         entry = self._current_entry()
         if entry is None:
             return
@@ -91,6 +103,42 @@ class Reviewing(_Base):
             self.notify(clean_line(str(exc)), severity="error", timeout=6, markup=False)
             return
         self._keep_note(entry, text, opened)
+
+    # Many at once: A marks every listed article read, u a selection; ctrl+z undoes the last
+
+    def action_mark_all_read(self) -> None:
+        listed = list(self.query_one(ArticleList).entries)
+        unread = [e for e in listed if not self.review.state(e).read]
+        if not unread:
+            self.notify("Every listed article is read already." if listed else "No articles are listed.", timeout=3)
+            return
+        if len(unread) <= BATCH_WITHOUT_ASKING:
+            self._batch(unread, True)
+            return
+        question = (f"Mark the {len(unread)} unread articles of the {len(listed)} listed read? "
+                    "(ctrl+z undoes it)")
+        self.app.push_screen(ConfirmScreen(question), lambda yes: self._batch(unread, True) if yes else None)
+
+    def _batch(self, entries: list[Entry], value: bool) -> None:
+        self._stop(self._reading)
+        self.run_worker(lambda: self.post_message(m.BatchDone(*self.review.set_many(entries, "read", value))),
+                        thread=True, exclusive=True, group="batch")
+
+    def action_undo(self) -> None:
+        batch = self.last_batch
+        if batch is None:
+            self.notify("Nothing to undo: ctrl+z undoes the last change to many articles (A, or u on a selection).",
+                        timeout=4)
+            return
+        self.last_batch = None
+        self.run_worker(lambda: self.post_message(m.BatchDone(self.review.undo(batch), None, undoing=True)),
+                        thread=True, exclusive=True, group="batch")
+
+    def on_batch_done(self, message: m.BatchDone) -> None:
+        if not message.undoing and message.batch is not None:
+            self.last_batch = message.batch
+        self.apply(message.outcome)
+        self.show_watch_counts()
 
     # The digest
 

@@ -14,9 +14,11 @@ from briefing.config import Settings
 from briefing.review import Review
 from briefing.search.index import ContentIndex
 from briefing.state import StateError, StateStore
+from briefing.tui.services.fetching import Fetching
 from briefing.tui.services.indexing import POLL_INTERVAL, Indexing
 from briefing.tui.services.preferences import Preferences
 from briefing.tui.services.search import Search
+from briefing.tui.services.watching import Watching
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,15 @@ class Services:
     store: StateStore | None
     # Said once the reader is on screen: what could not be opened.
     problems: list[str]
+    watching: Watching | None = None
+    fetching: Fetching | None = None
+    settings: Settings | None = None
 
     def close(self) -> None:
+        if self.fetching is not None:
+            self.fetching.close()
+        if self.watching is not None:
+            self.watching.close()
         self.indexing.close()
         if self.store is not None:
             self.store.close()
@@ -60,5 +69,8 @@ def open_services(content: Path, index_dir: Path | None, settings: Settings, pac
         problems.append(f"Read marks, stars and notes cannot be kept: {exc}")
     indexing = Indexing(ContentIndex(content, index_dir, settings.follow_links), pace.poll)
     review = Review(store.folder(content), store.data_version) if store is not None else Review(None)
+    watching = Watching(indexing, settings.hide, settings.highlight)
+    if watching.problem:
+        problems.append(watching.problem)
     return Services(content, indexing, Search(indexing), review, ArticleCache(), Preferences(store, settings),
-                    store, problems)
+                    store, problems, watching, Fetching(content, settings.fetch_interval), settings)

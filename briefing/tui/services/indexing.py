@@ -9,6 +9,7 @@ checked for changes every few seconds, less often when a scan is slow.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -23,7 +24,20 @@ from briefing.progress import Notice, Progress, read_line
 from briefing.search.catalogue import snapshot_of_files
 from briefing.search.engine import Engine
 from briefing.search.index import BUSY_EXIT_STATUS, ContentIndex
-from briefing.tui.messages import IndexBusy, IndexFailed, IndexProgress, IndexReady, ListRead
+from briefing.tui.messages import IndexBusy, IndexFailed, IndexProgress, IndexReady, ListRead, NamesFound
+
+# The indexer and the name finder are this same Briefing, whatever folder the
+# reader was started in: -P keeps that folder off the child's path (a folder
+# named briefing there would be imported instead), and the package's own
+# folder leads its PYTHONPATH.
+SAFE_PATH = ("-P",)
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
+
+
+def child_env() -> dict[str, str]:
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": _PACKAGE_ROOT + (os.pathsep + path if path else "")}
+
 
 # How often the content folder is checked for new, changed or removed files.
 POLL_INTERVAL = 3.0
@@ -83,6 +97,11 @@ class Indexing:
     def update(self) -> None:
         self.owner.run_worker(self._update, thread=True, exclusive=True, group="index")
 
+    def update_now(self) -> None:
+        """Index at once (new files were written); one running already is followed by a check that finds them."""
+        if not self._running:
+            self.update()
+
     def close(self) -> None:
         with self.lock:
             if self.engine is not None:
@@ -96,13 +115,15 @@ class Indexing:
         try:
             self._signature = folder_signature(self.content, self.index.follow_links)
             self._run_indexer()
+            if self.state == "ready":
+                self._find_names()
         finally:
             self._running = False
             self.owner.app.call_from_thread(self._schedule_check)
 
     def _run_indexer(self) -> None:
         post = self.owner.post_message
-        command = [sys.executable, "-m", "briefing", "index", "--progress-lines",
+        command = [sys.executable, *SAFE_PATH, "-m", "briefing", "index", "--progress-lines",
                    "--content", str(self.content), "--index", str(self.index.dir)]
         if self.index.follow_links:
             command.append("--follow-links")
@@ -110,7 +131,8 @@ class Indexing:
         notices: list[str] = []
         listed = False  # whether this run's commits already brought the list up to date
         try:
-            with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as proc:
+            with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                  env=child_env()) as proc:
                 assert proc.stderr is not None
                 for line in proc.stderr:
                     step = read_line(line)
@@ -149,6 +171,16 @@ class Indexing:
         snapshot = self.index.snapshot() if not listed else None
         self.state = "ready"
         post(IndexReady(notices, snapshot))
+
+    def _find_names(self) -> None:
+        """The people, places and organisations of what was indexed, stored for the entity view (a process too)."""
+        command = [sys.executable, *SAFE_PATH, "-m", "briefing", "entities", "--sync-only",
+                   "--content", str(self.content), "--index", str(self.index.dir)]
+        try:
+            done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=child_env())
+        except OSError:
+            return
+        self.owner.post_message(NamesFound(done.returncode == 0))
 
     def _failed(self, reason: str) -> None:
         self.state = "failed"

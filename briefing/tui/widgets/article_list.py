@@ -69,6 +69,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("right_square_bracket", "page_down_list", "Page down the list", show=False, id="list.page_down"),
         Binding("left_square_bracket", "page_up_list", "Page up the list", show=False, id="list.page_up"),
         Binding("enter", "open", "Open", id="list.open"),
+        Binding("V", "select_range", "Select a range", show=False, id="list.select",
+                tooltip="Start (or end) a selection at this row; move to extend it; u marks it read or unread"),
+        Binding("escape", "clear_selection", "Clear the selection", show=False, id="list.unselect"),
     ]
 
     COMPONENT_CLASSES = {
@@ -79,6 +82,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         "article-list--cursor",
         "article-list--empty",
         "article-list--hit",
+        "article-list--highlighted",
+        "article-list--selected",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -90,6 +95,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         # Search snippets by article path, shown on a row's second line.
         self._snippets: dict[str, list[tuple[str, bool]]] = {}
         self._states: dict[str, ArticleState] = {}
+        # Paths the config's highlight rules pick out.
+        self._highlighted: frozenset[str] = frozenset()
+        # Where a selection (V) starts; it ends at the cursor.
+        self.anchor: int | None = None
         self.empty_message = "Loading" + look.glyphs.ellipsis
         # The rows last said to be on screen (see RowsShown).
         self._rows_told: tuple = ()
@@ -113,6 +122,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """Show *entries*, keeping the highlighted one where it is still listed."""
         previous = self.current
         self._entries = entries
+        self.anchor = None
         look = self.look
         self._snippets = {
             rel: lead_to_hit([(look.title(text), hit) for text, hit in parts], ellipsis=look.glyphs.ellipsis)
@@ -158,6 +168,34 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._states = states
         self.refresh()
 
+    def set_highlighted(self, rels: frozenset[str] | set[str]) -> None:
+        self._highlighted = frozenset(rels)
+        self.refresh()
+
+    # A selection of rows
+
+    def selection(self) -> list[Entry]:
+        """The rows from the selection's start to the cursor; empty when nothing is selected."""
+        if self.anchor is None or not self._entries:
+            return []
+        low, high = sorted((self.anchor, self.cursor))
+        return list(self._entries[low:high + 1])
+
+    def _selected(self, index: int) -> bool:
+        return self.anchor is not None and min(self.anchor, self.cursor) <= index <= max(self.anchor, self.cursor)
+
+    def action_select_range(self) -> None:
+        self.anchor = None if self.anchor is not None else self.cursor
+        self.refresh()
+        if self.anchor is not None:
+            self.notify("Selecting: move to extend, u marks the selection read or unread, esc clears it.",
+                        timeout=4)
+
+    def action_clear_selection(self) -> None:
+        if self.anchor is not None:
+            self.anchor = None
+            self.refresh()
+
     # Drawing
 
     def render_line(self, y: int) -> Strip:
@@ -182,12 +220,16 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             style = base + self.get_component_rich_style("article-list--title")
             if unread:
                 style += self.get_component_rich_style("article-list--unread")
+            if entry.rel in self._highlighted:
+                style += self.get_component_rich_style("article-list--highlighted")
             segments = [Segment(fit(look.title(entry.title), width - MARGIN, glyphs.ellipsis), style + cursor if cursor else style)]
         else:
             style = base + self.get_component_rich_style("article-list--meta")
             if cursor:
                 style += cursor
             marks = state_marks(state, glyphs)
+            if entry.rel in self._highlighted:
+                marks = glyphs.highlighted + " " + marks
             segments = [Segment(marks, style + self.get_component_rich_style("article-list--marks"))] if marks else []
             room = width - MARGIN - cell_len(marks)
             snippet = self._snippets.get(entry.rel)
@@ -199,10 +241,12 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 segments.append(Segment(fit(look.byline(entry), room, glyphs.ellipsis), style))
         row_style = style + cursor if cursor and part == 0 else style
         # Marker columns keep the selected row and unread articles visible without colour.
+        selected = self._selected(index)
+        lead = glyphs.cursor if index == self.cursor else (glyphs.selected if selected else " ")
         if part == 0:
-            marker = (glyphs.cursor if index == self.cursor else " ") + (glyphs.unread + " " if unread else "  ")
+            marker = lead + (glyphs.unread + " " if unread else "  ")
         else:
-            marker = " " * MARGIN
+            marker = (glyphs.selected if selected else " ") + " " * (MARGIN - 1)
         return Strip([Segment(marker, row_style), *segments]).adjust_cell_length(width, row_style)
 
     def notify_style_update(self) -> None:
@@ -215,6 +259,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         return max(0, min(value, len(self._entries) - 1)) if self._entries else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
+        if self.anchor is not None:
+            self.refresh()  # the selection grows or shrinks with the cursor
         self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
         self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
         self.scroll_to_region(

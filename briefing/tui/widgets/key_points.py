@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import OptionList
@@ -112,6 +114,18 @@ class KeyPointsPanel(OptionList):
             options.append(Option(Text(message), disabled=True))
         self.set_options(options)
         self.highlighted = keep
+
+    def highlighted_name(self) -> str | None:
+        """The person, place or organisation the highlight is on, as the entity view knows it; else None."""
+        option = self.highlighted_option
+        kind, _, n = (option.id or "").rpartition("-") if option else ("", "", "")
+        if self.article is None or kind not in ("person", "place", "organisation") or not n.isdigit():
+            return None
+        facts = [f for f in self.article.facts if f.kind == kind]
+        if int(n) >= len(facts):
+            return None
+        # "Hayat Tahrir al-Sham (HTS)" is the long form, with its acronym.
+        return re.sub(r"\s*\([A-Z]{2,6}\)$", "", facts[int(n)].text)
 
     def action_mark(self, mark: Mark) -> None:
         option = self.highlighted_option

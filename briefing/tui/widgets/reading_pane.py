@@ -9,8 +9,9 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
-from briefing.tui.look import Look, stylesheet_beside
+from briefing.links import hyperlinks_supported, link
 from briefing.model import Anchor, Article
+from briefing.tui.look import Look, stylesheet_beside
 from briefing.tui.widgets.article_text import ArticleText
 
 Span = tuple[int, int, Style]
@@ -59,7 +60,10 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
             widgets.append(Static(Text(empty_message), classes="placeholder"))
         else:
             widgets.append(Static(Text(self.look.title(article.title)), classes="title"))
-            widgets.append(Static(Text(self.details(article)), classes="details"))
+            line = self.link_line(article)
+            widgets.append(Static(Text(self.details(article)), classes="details" + (" -with-link" if line else "")))
+            if line is not None:
+                widgets.append(Static(line, classes="link"))
             widgets.append(Static(Text(""), classes="note"))
             self._body = ArticleText(article.paragraphs, self.look)
             widgets.append(self._body)
@@ -147,6 +151,19 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
         # Leave a line of context above.
         top = self._body.virtual_region.y + self._body.line_of(anchor.paragraph, anchor.start) - 1
         self.scroll_to(y=max(0, top), animate=False, immediate=True)
+
+    def link_line(self, article: Article) -> Text | None:
+        """The article's link as text, and as an OSC 8 hyperlink where the terminal draws one."""
+        found = link(article.url)
+        if found is None:
+            return None
+        # One line: a long address is cut with an ellipsis (L copies it whole).
+        if found.refused:
+            return Text(f"Link (never opened): {found.shown}", no_wrap=True, overflow="ellipsis")
+        style = Style(link=found.target) if hyperlinks_supported() else None
+        line = Text("Link: ", no_wrap=True, overflow="ellipsis")
+        line.append(found.shown, style)
+        return line
 
     def details(self, article: Article) -> str:
         parts = [article.source, self.look.date(article.date), article.path.name]
