@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 CONTENT ?= content
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench clean archive-demo
 
 BENCH_SIZES ?= 1000,10000
 
@@ -25,6 +25,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES)
+
+# A team archive on a throwaway PostgreSQL cluster: started, content/ ingested, the reader opened on it
+# as the analyst "ana"; the cluster is stopped and removed when the reader quits.
+archive-demo: $(STAMP)
+	$(BIN)/python -m briefing.archive.demo --content $(CONTENT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

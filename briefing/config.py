@@ -88,6 +88,31 @@ def _minutes(value: Any) -> int:
     return value
 
 
+def _archive(value: Any) -> str | None:
+    """A PostgreSQL URL (postgresql://user@host/db), never with a password in it; "" or none: no archive."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none", "off")):
+        return None
+    from briefing.archive.connection import has_password, is_archive_url
+
+    if not isinstance(value, str) or not is_archive_url(value):
+        raise ConfigError("wants a PostgreSQL URL such as postgresql://ana@db.example/briefing")
+    if has_password(value):
+        raise ConfigError("must not carry a password: keep it in ~/.pgpass or $PGPASSWORD "
+                          "(libpq reads them), never in a setting")
+    return value.strip()
+
+
+def _analyst(value: Any) -> str | None:
+    """The name to work under in the archive when several analysts share one database role."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    import re
+
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,62}", value.strip()):
+        raise ConfigError("wants a name of letters, digits, '.', '_', '@' or '-' (at most 63)")
+    return value.strip()
+
+
 def _widths(value: Any) -> dict[str, int]:
     if not isinstance(value, dict):
         raise ConfigError("wants a mapping such as {articles: 36, keypoints: 30}")
@@ -177,6 +202,10 @@ SETTINGS = {
         Setting("highlight", _queries, "search queries whose articles are marked in the list"),
         Setting("bell", _bool, "ring the terminal's bell when a saved search finds new articles", "BRIEFING_BELL"),
         Setting("opener", _command, "the program O opens an article's link with", "BRIEFING_OPENER"),
+        Setting("archive", _archive, "a team archive on PostgreSQL (postgresql://user@host/db); none: this "
+                "machine's own index and state", "BRIEFING_ARCHIVE"),
+        Setting("analyst", _analyst, "the name to work under in the archive when analysts share a database "
+                "role (none: the role's own name)", "BRIEFING_ANALYST"),
     ]
 }
 
@@ -204,6 +233,8 @@ class Settings:
     highlight: list[str] = field(default_factory=list)
     bell: bool = False
     opener: str = "xdg-open"
+    archive: str | None = None
+    analyst: str | None = None
     sources: dict[str, str] = field(default_factory=lambda: {n: "default" for n in SETTINGS})
     problems: list[str] = field(default_factory=list)
     file: Path | None = None

@@ -15,6 +15,7 @@ from typing import Protocol
 from briefing.model import Entry
 from briefing.search.catalogue import ORDERS, Snapshot
 from briefing.state import FILTERS, ArticleState, keep
+from briefing.team import TEAM_FILTER_LABELS, TEAM_FILTERS
 
 LIST_ORDERS = ("date", "source", "title")
 RESULT_ORDERS = ("relevance", *LIST_ORDERS)
@@ -27,6 +28,7 @@ FILTER_LABELS = {
     "starred": "starred articles",
     "flagged": "articles flagged for follow-up",
     "noted": "articles with a note",
+    **TEAM_FILTER_LABELS,
 }
 Snippet = list[tuple[str, bool]]
 
@@ -50,7 +52,7 @@ class Listing:
     result_order: str = RESULT_ORDERS[0]
 
     def filtered(self, name: str) -> Listing:
-        if name not in FILTERS:
+        if name not in FILTERS and name not in TEAM_FILTERS:
             raise ValueError(name)
         return replace(self, filter=name)
 
@@ -91,7 +93,7 @@ def page(
     *show_hidden*; the title says how many.
     """
     name = listing.filter
-    passes = (lambda e: keep(name, states.get(e.rel))) if name != "all" else None
+    passes = (lambda e: _keep(name, states.get(e.rel))) if name != "all" else None
     hint = "" if name == "all" else " Press 1 to list all."
     if hits is None:
         shown = [e for e in library if passes(e)] if passes else list(library)
@@ -101,8 +103,9 @@ def page(
         # Hidden articles alone: "Articles (3, 2 hidden)" says all of it in a narrow pane.
         count = f"{len(shown)} of {len(library)}" if passes or (len(shown) != len(library) and not note) \
             else f"{len(shown)}"
-        title = f"{'Articles' if name == 'all' else name.capitalize()} ({count}{note})"
-        empty = f"No briefings in {folder}" if name == "all" else f"No {name} articles."
+        title = f"{'Articles' if name == 'all' else _named(name)} ({count}{note})"
+        empty = f"No briefings in {folder}" if name == "all" else (
+            f"No {FILTER_LABELS[name]}." if name in TEAM_FILTERS else f"No {name} articles.")
         return Page(shown, title + _order_note(listing.order, LIST_ORDERS, separator), empty + hint + hidden_hint)
     if by_rel is None:
         by_rel = {e.rel: e for e in library}
@@ -116,7 +119,7 @@ def page(
     if listing.result_order != "relevance":
         order = ORDERS[listing.result_order]
         pairs.sort(key=lambda pair: order(pair[0]))
-    title = f"{'Results' if name == 'all' else name.capitalize() + ' results'} ({len(pairs)} of {len(library)}{note})"
+    title = f"{'Results' if name == 'all' else _named(name) + ' results'} ({len(pairs)} of {len(library)}{note})"
     return Page(
         [e for e, _ in pairs],
         title + _order_note(listing.result_order, RESULT_ORDERS, separator),
@@ -159,6 +162,17 @@ class Problems:
             shown.append(f"{self.ellipsis}and {len(lines) - len(shown)} more")
         title = f"{len(problems)} file{'s' if len(problems) != 1 else ''} skipped" if problems else "Warnings"
         return title, "\n".join(shown)
+
+
+def _named(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def _keep(name: str, state: ArticleState | None) -> bool:
+    """Whether an article passes the filter *name*: one's own marks, or the team's (a shared archive)."""
+    if name in TEAM_FILTERS:
+        return state is not None and TEAM_FILTERS[name](state)
+    return keep(name, state)
 
 
 def _order_note(order: str, options: tuple[str, ...], separator: str) -> str:

@@ -130,6 +130,17 @@ class Review:
             return clean_line(str(exc))
         return None
 
+    def merge_states(self, states: dict[str, ArticleState | None], whole: bool = False) -> None:
+        """States read again elsewhere (a team archive's notification); *whole*: they replace all."""
+        if whole:
+            self.states = {rel: shown(s) for rel, s in states.items() if s is not None}
+            return
+        for rel, state in states.items():
+            if state is None:
+                self.states.pop(rel, None)
+            else:
+                self.states[rel] = shown(state)
+
     def _version(self) -> int | None:
         try:
             return self._changes()

@@ -93,7 +93,7 @@ def private_config(tmp_path_factory, monkeypatch) -> Path:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
     monkeypatch.delenv("BRIEFING_CONFIG", raising=False)
     for name in ("BRIEFING_CONTENT", "BRIEFING_THEME", "BRIEFING_ASCII", "BRIEFING_MOUSE", "BRIEFING_DATE_FORMAT",
-                 "BRIEFING_FOLLOW_LINKS"):
+                 "BRIEFING_FOLLOW_LINKS", "BRIEFING_ARCHIVE", "BRIEFING_ANALYST"):
         monkeypatch.delenv(name, raising=False)
     return folder / "briefing"
 
@@ -105,3 +105,7 @@ def true_colour_terminal(monkeypatch):
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setenv("COLORTERM", "truecolor")
     monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+# The PostgreSQL cluster of the team-archive tests: one per session (see archive_fixtures.py).
+from archive_fixtures import pg_archive, pg_cluster, pg_env  # noqa: E402,F401

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from briefing.parse import parse_bytes
@@ -25,6 +25,8 @@ CHECKS = settings(max_examples=150, deadline=None, suppress_health_check=[Health
 
 @CHECKS
 @given(text=any_text, path=st.sampled_from(PATHS))
+# A first line of a quote and a line separator: nothing left once closers are stripped.
+@example(text="'\u2028---\n", path=Path("article.txt"))
 def test_any_text_parses_cleanly_and_the_same_way_twice(text, path):
     assert broken_promises(parse_bytes, text.encode("utf-8"), path) == []
 

@@ -91,12 +91,12 @@ async def test_a_dialog_open_when_the_read_mark_timer_fires_is_no_error(content)
 
 
 async def test_q_is_served_while_a_huge_article_is_still_being_wrapped(tmp_path):
-    # 1.4 MB in 15,000 paragraphs and a 0.6 MB one-line file: tens of seconds of wrapping each, done a slice at a time.
+    # 1.4 MB in 15,000 paragraphs and a 1.8 MB one-line file: tens of seconds of wrapping each, done a slice at a time.
     folder = tmp_path / "huge"
     folder.mkdir()
     sentence = "The convoy reached Idlib on Monday after officials said more than 300 trucks were waiting. "
     (folder / "a.txt").write_text("A huge report\n\n" + "\n\n".join([sentence] * 15_000))
-    (folder / "b.txt").write_text(sentence * 6_500)
+    (folder / "b.txt").write_text(sentence * 20_000)
     for keys in (("enter",), ("j", "enter")):
         app = BriefingApp(folder, pace=Pace(read=3600, poll=3600))
         async with app.run_test(size=(100, 30)) as pilot:

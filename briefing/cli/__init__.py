@@ -11,10 +11,10 @@ import argparse
 import sys
 
 from briefing import __version__
-from briefing.cli import digest, entity, feeds, manual, parse, reader, search, settings, state, stories, watch
+from briefing.cli import archive, digest, entity, feeds, manual, parse, reader, search, settings, state, stories, watch
 from briefing.cli.common import CommandError, content_options, settings_of
 
-COMMANDS = (parse, search, stories, entity, watch, digest, state, settings, feeds, manual)
+COMMANDS = (parse, search, stories, entity, watch, digest, state, settings, feeds, archive, manual)
 
 
 def build_parser() -> argparse.ArgumentParser:

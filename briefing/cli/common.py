@@ -28,6 +28,7 @@ def settings_of(args: argparse.Namespace):
         "ascii": True if getattr(args, "ascii", False) else None,
         "mouse": False if getattr(args, "no_mouse", False) else None,
         "follow_links": True if getattr(args, "follow_links", False) else None,
+        "archive": getattr(args, "archive", None),
     }
     settings = config.load(overrides)
     for problem in settings.problems:
@@ -62,6 +63,46 @@ def content_options(parser: argparse.ArgumentParser) -> None:
         "--follow-links", action="store_true", default=argparse.SUPPRESS,
         help="also read files that links in the content folder point to outside it",
     )
+    parser.add_argument(
+        "--archive", metavar="URL", default=argparse.SUPPRESS,
+        help="work on a team archive on PostgreSQL (postgresql://user@host/db; the password from ~/.pgpass "
+             "or $PGPASSWORD) instead of this machine's index and state ($BRIEFING_ARCHIVE)",
+    )
+
+
+def open_storage(args: argparse.Namespace, *, state: bool = True, need_content: bool = True):
+    """The search and state backends the settings choose (see :mod:`briefing.storage`)."""
+    from briefing.storage import StorageError
+    from briefing.storage import open_storage as choose
+
+    settings = args.settings
+    content = content_dir(args) if need_content or not settings.archive else settings.content
+    try:
+        storage = choose(settings, content, state=state)
+    except StorageError as exc:
+        raise CommandError(str(exc), code=69 if "unreachable" in str(exc) else 1) from None
+    for problem in storage.problems:
+        print(f"briefing: {problem}", file=sys.stderr)
+    return storage
+
+
+def archive_call(work, *args):
+    """*work(*args)*, an archive's failure said as a command's error (exit 69 when unreachable)."""
+    from briefing.archive.connection import ArchiveError, ArchiveUnavailable
+
+    try:
+        return work(*args)
+    except ArchiveError as exc:
+        raise CommandError(str(exc), code=69 if isinstance(exc, ArchiveUnavailable) else 1) from None
+
+
+def article_reader(args: argparse.Namespace):
+    """Where articles are opened from: the files, or the archive's copies."""
+    if args.settings.archive:
+        return open_storage(args, state=False, need_content=False).search.articles()
+    from briefing.article_cache import ArticleCache
+
+    return ArticleCache()
 
 
 def open_index(args: argparse.Namespace):
@@ -79,6 +120,7 @@ def update_index(index, rebuild: bool = False, quiet: bool = False, lines: bool 
     """
     import time
 
+    from briefing.archive.connection import ArchiveError, ArchiveUnavailable
     from briefing.private import UnsafeFolder
     from briefing.progress import Notice, Progress
     from briefing.search.index import BUSY_EXIT_STATUS, IndexBusy
@@ -105,6 +147,8 @@ def update_index(index, rebuild: bool = False, quiet: bool = False, lines: bool 
         raise CommandError(str(exc), code=74) from None  # says which folder, why and the fix already
     except OSError as exc:
         raise CommandError(f"cannot write the index in {index.dir}: {exc.strerror or exc}", code=74) from None
+    except ArchiveError as exc:
+        raise CommandError(str(exc), code=69 if isinstance(exc, ArchiveUnavailable) else 1) from None
     if shown:
         print(file=sys.stderr)
     if report.rebuilt:
@@ -113,7 +157,11 @@ def update_index(index, rebuild: bool = False, quiet: bool = False, lines: bool 
 
 
 def indexed_snapshot(args: argparse.Namespace, quiet: bool):
-    """The content folder's list, from an index brought up to date first (skipped files said on stderr)."""
+    """The content folder's list, from an index brought up to date first (skipped files said on stderr);
+    with an archive, the archive's list as it stands."""
+    if args.settings.archive:
+        storage = open_storage(args, state=False, need_content=False)
+        return archive_call(storage.search.snapshot)
     index = open_index(args)
     report = update_index(index, quiet=quiet)
     for line in report.skipped:

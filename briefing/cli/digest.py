@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from briefing.cli.common import CommandError, content_options, open_index, update_index
+from briefing.cli.common import CommandError, archive_call, content_options, open_index, open_storage, update_index
 
 WHICH = [("starred", "starred articles (the default)"), ("flagged", "articles flagged for follow-up"),
          ("unread", "unread articles"), ("noted", "articles with a note"), ("all", "every article")]
@@ -64,9 +64,23 @@ def run(args: argparse.Namespace) -> int:
             since = dt.date.fromisoformat(args.since)
         except ValueError:
             raise CommandError(f"--since wants a date as YYYY-MM-DD, not {args.since!r}") from None
-    content, snapshot, store = _listing(args)
-    states = store.folder(content).load(snapshot.entries)
-    items = collect(snapshot.entries, states, args.which, since)
+    if args.settings.archive:
+        storage = open_storage(args, need_content=False)
+        if storage.state is None:
+            raise CommandError("the archive's marks cannot be read (see above)", code=74)
+        snapshot = archive_call(storage.search.snapshot)
+        from briefing.state import StateError
+
+        try:
+            states = storage.state.folder(storage.search.content).load(snapshot.entries)
+        except StateError as exc:
+            raise CommandError(str(exc), code=69) from None
+        cache = storage.search.articles()
+    else:
+        content, snapshot, store = _listing(args)
+        states = store.folder(content).load(snapshot.entries)
+        cache = None
+    items = collect(snapshot.entries, states, args.which, since, cache=cache)
     text = render(items)
     if not items:
         print(f"briefing: no {args.which if args.which != 'all' else ''} articles to export".replace("  ", " "),

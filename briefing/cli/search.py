@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from briefing.cli.common import CommandError, content_options, open_index, update_index
+from briefing.cli.common import CommandError, archive_call, content_options, open_index, open_storage, update_index
 
 
 def register(commands) -> None:
@@ -16,7 +16,8 @@ def register(commands) -> None:
         description="Index new and changed files, drop removed ones; print what changed.",
     )
     content_options(index)
-    index.add_argument("--rebuild", action="store_true", help="rebuild the index from scratch")
+    index.add_argument("--rebuild", action="store_true",
+                       help="rebuild the index from scratch (an archive is never rebuilt from one folder)")
     # The reader's own: progress in the line protocol of briefing.progress.
     index.add_argument("--progress-lines", action="store_true", help=argparse.SUPPRESS)
     index.set_defaults(handler=run_index)
@@ -37,15 +38,28 @@ def register(commands) -> None:
     search.set_defaults(handler=run_search)
 
 
-def run_index(args: argparse.Namespace) -> int:
-    index = open_index(args)
-    report = update_index(index, rebuild=args.rebuild, lines=args.progress_lines)
-    if not args.progress_lines:
-        # The reader finds the names itself, after this, so that search opens first.
-        from briefing.cli.entity import sync_names
+def ingest_into_archive(args: argparse.Namespace, rebuild: bool = False, lines: bool = False):
+    """Ingest the content folder into the team archive (``index`` and ``fetch`` with an archive), reported
+    as ``briefing index`` reports; the report."""
+    index = open_storage(args, state=False).search
+    report = update_index(index, rebuild=rebuild, lines=lines)
+    print(f"{report.summary()} (archive: {index.dir})")
+    return report
 
-        sync_names(index, quiet=False)
-    print(f"{report.summary()} (index: {index.dir})")
+
+def run_index(args: argparse.Namespace) -> int:
+    if args.settings.archive:
+        # Ingest into the team archive: the same progress, the same report.
+        report = ingest_into_archive(args, args.rebuild, args.progress_lines)
+    else:
+        index = open_index(args)
+        report = update_index(index, rebuild=args.rebuild, lines=args.progress_lines)
+        if not args.progress_lines:
+            # The reader finds the names itself, after this, so that search opens first.
+            from briefing.cli.entity import sync_names
+
+            sync_names(index, quiet=False)
+        print(f"{report.summary()} (index: {index.dir})")
     for line in report.skipped:
         print(f"skipped: {line}")
     return 0
@@ -54,6 +68,16 @@ def run_index(args: argparse.Namespace) -> int:
 def run_search(args: argparse.Namespace) -> int:
     from briefing.search.engine import Engine, IndexDamaged, IndexUnavailable, QueryError
 
+    if args.settings.archive:
+        engine = open_storage(args, state=False, need_content=False).search.engine()
+        try:
+            results = archive_call(engine.search, args.query, args.limit, args.by_date, 0)
+            archive_call(engine.snippets, results)
+        except QueryError as exc:
+            raise CommandError(f"bad query: {exc}", code=2) from None
+        finally:
+            engine.close()
+        return _print_results(args, results)
     index = open_index(args)
     report = update_index(index, quiet=args.json)
     for line in report.skipped:
@@ -74,6 +98,10 @@ def run_search(args: argparse.Namespace) -> int:
             raise CommandError(f"bad query: {exc}", code=2) from None
         finally:
             engine.close()
+    return _print_results(args, results)
+
+
+def _print_results(args: argparse.Namespace, results) -> int:
     for note in results.notes:
         print(f"briefing: note: {note}", file=sys.stderr)
     if args.json:

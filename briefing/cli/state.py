@@ -6,14 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from briefing.cli.common import CommandError, content_dir, content_options
+from briefing.cli.common import CommandError, content_options, open_storage
 
 
 def register(commands) -> None:
     state = commands.add_parser(
         "state",
         help="move read marks, stars, flags, notes between machines",
-        description="Export the state of a content folder as YAML, or merge an export into it.",
+        description="Export the state of a content folder as YAML, or merge an export into it. With --archive, "
+                    "your own marks in the team archive: export them, or merge a personal export into them.",
     )
     state_commands = state.add_subparsers(title="commands", metavar="COMMAND", required=True)
     export = state_commands.add_parser("export", help="print the state as YAML")
@@ -25,13 +26,20 @@ def register(commands) -> None:
     merge.set_defaults(handler=run_import)
 
 
+def _marks(args: argparse.Namespace):
+    """The marks of the content folder (this machine's state) or the analyst's in the archive."""
+    storage = open_storage(args, need_content=not args.settings.archive)
+    if storage.state is None:
+        raise CommandError("the state cannot be opened (see above)", code=74)
+    return storage.state.folder(storage.search.content)
+
+
 def run_export(args: argparse.Namespace) -> int:
-    from briefing.state import StateError, StateStore
+    from briefing.state import StateError
     from briefing.state.transfer import dump_export
 
-    content = content_dir(args)
     try:
-        data = StateStore().folder(content).export()
+        data = _marks(args).export()
     except StateError as exc:
         raise CommandError(str(exc), code=74) from None
     dump_export(data, sys.stdout)
@@ -41,10 +49,10 @@ def run_export(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     import yaml
 
-    from briefing.state import StateError, StateStore
+    from briefing.state import StateError
     from briefing.state.transfer import read_export
 
-    content = content_dir(args)
+    marks = _marks(args)
     try:
         text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -54,7 +62,7 @@ def run_import(args: argparse.Namespace) -> int:
     except yaml.YAMLError as exc:
         raise CommandError(f"{args.file} is not valid YAML: {' '.join(str(exc).split())}", code=1) from None
     try:
-        merged, new = StateStore().folder(content).merge(data)
+        merged, new = marks.merge(data)
     except StateError as exc:
         raise CommandError(f"{args.file}: {exc}", code=1) from None
     print(f"merged the state of {merged} article(s), {new} new")

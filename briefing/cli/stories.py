@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from briefing.cli.common import CommandError, content_options, date_text, indexed_snapshot
+from briefing.cli.common import CommandError, article_reader, content_options, date_text, indexed_snapshot
 
 
 def register(commands) -> None:
@@ -29,11 +29,9 @@ def register(commands) -> None:
     story.set_defaults(handler=run_story)
 
 
-def _reader():
+def _reader(args: argparse.Namespace):
     """Articles read (and kept) when a story needs them; a file that cannot be read is said on stderr."""
-    from briefing.article_cache import ArticleCache
-
-    cache = ArticleCache()
+    cache = article_reader(args)
 
     def read(entry):
         article, problem = cache.get(entry.path)
@@ -55,7 +53,7 @@ def run_stories(args: argparse.Namespace) -> int:
     from briefing.stories.summary import extent, headline
 
     stories = _stories(args)
-    read = _reader()
+    read = _reader(args)
     if args.json:
         json.dump([{**s.to_json(), "title": headline(s, read)} for s in stories], sys.stdout,
                   ensure_ascii=False, indent=2)
@@ -75,7 +73,7 @@ def run_story(args: argparse.Namespace) -> int:
     story = stories.get(args.id)
     if story is None:
         raise CommandError(f"no story {args.id} (see 'briefing stories')", code=1)
-    read = _reader()
+    read = _reader(args)
     figures = figures_of(story, read)
     title = headline(story, read)
     if args.json:

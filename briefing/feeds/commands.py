@@ -34,7 +34,8 @@ def register(commands, content_options) -> None:
     fetch = commands.add_parser(
         "fetch", help="fetch the feeds into the content folder",
         description="Fetch every feed (or one) and write each new item as a Markdown briefing in "
-                    "CONTENT/FEED-NAME/. Exits 1 only when every feed failed.",
+                    "CONTENT/FEED-NAME/; with --archive, then ingest the folder into the team archive. "
+                    "Exits 1 only when every feed failed.",
     )
     fetch.add_argument("--feed", metavar="NAME", help="fetch this feed only")
     fetch.add_argument("--quiet", "-q", action="store_true", help="print only the feeds that failed")
@@ -150,6 +151,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         cancel.set()
         raise
+    if args.settings.archive:  # a team archive: what the folder holds now is ingested there too
+        from briefing.cli.search import ingest_into_archive
+
+        ingest_into_archive(args)
     return 1 if report.all_failed else 0
 
 

@@ -79,6 +79,8 @@ def is_headline_shaped(line: str) -> bool:
     if not (first.isupper() or first.isdigit() or first in "$\u00a3\u20ac\u00a5"):
         return False
     core = strip_closers(line)
+    if not core:  # nothing but quotes and brackets
+        return False
     if core[-1] in "?!\u2026" or core.endswith("..."):
         return True
     if core[-1] != ".":

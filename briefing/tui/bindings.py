@@ -39,6 +39,8 @@ READER = [
     Binding("3", "filter('starred')", "Starred only", show=False, id="filter.starred"),
     Binding("4", "filter('flagged')", "Flagged only", show=False, id="filter.flagged"),
     Binding("5", "filter('noted')", "With a note only", show=False, id="filter.noted"),
+    Binding("6", "filter('flagged_by_anyone')", "Flagged by anyone", show=False, id="filter.flagged_by_anyone"),
+    Binding("7", "filter('noted_by_others')", "Noted by others", show=False, id="filter.noted_by_others"),
     Binding("K", "toggle_points", "Key points", id="key_points"),
     Binding("r", "next_related", "Next related", show=False, id="related.next"),
     Binding("S", "stories", "Stories", show=False, id="stories"),

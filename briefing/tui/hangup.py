@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import select
 import signal
 import threading
 from collections.abc import Callable
@@ -96,6 +97,23 @@ class _Guarded:
         return getattr(self._file, name)
 
 
+def _watch_for_hangup(fileno: int, stop: threading.Event, every: float = 0.25) -> None:
+    """Call :func:`terminal_lost` once the terminal on *fileno* hangs up (POLLHUP or POLLERR)."""
+    try:
+        poller = select.poll()
+        poller.register(fileno, select.POLLHUP | select.POLLERR)
+    except (OSError, ValueError, AttributeError):  # no poll on this platform, or no terminal
+        return
+    while not stop.wait(every):
+        try:
+            events = poller.poll(0)
+        except OSError:
+            return
+        if any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in events):
+            terminal_lost()
+            return
+
+
 def guarded(driver_class: type[Driver]) -> type[Driver]:
     """*driver_class*, made to leave like a hang-up when its terminal fails (the POSIX terminal driver)."""
     try:
@@ -111,6 +129,11 @@ def guarded(driver_class: type[Driver]) -> type[Driver]:
             self._file = _Guarded(self._file)
 
         def run_input_thread(self) -> None:
+            # A read of a hung-up terminal returns end of file, not EIO, and Textual's input loop takes
+            # that for a pipe and goes on: the hang-up is seen by polling for it beside that loop.
+            watch = threading.Thread(target=_watch_for_hangup, args=(self.fileno, self.exit_event),
+                                     name="briefing-hangup", daemon=True)
+            watch.start()
             try:
                 super().run_input_thread()
             except OSError:  # EIO: the terminal is gone

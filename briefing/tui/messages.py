@@ -244,3 +244,21 @@ class WatchRemoveAsked(Message):
     """The analyst asked to remove the saved search *name* (it is asked first)."""
 
     name: str
+
+
+# From the team archive (see briefing.tui.services.archive)
+
+
+@dataclass
+class ArchiveStatus(Message):
+    """The archive became unreachable (*reason* says why) or reachable again."""
+
+    reachable: bool
+    reason: str = ""
+
+
+@dataclass
+class MarksChanged(Message):
+    """Marks on these articles (by path) changed in the archive; empty: any may have (reload them all)."""
+
+    paths: frozenset[str]

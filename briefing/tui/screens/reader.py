@@ -22,6 +22,7 @@ from briefing.review import Outcome
 from briefing.search.catalogue import Snapshot
 from briefing.search.engine import Results
 from briefing.stories.story import StoriesOfList, additions, arrival_order, stories_of
+from briefing.team import team_lines
 from briefing.tui import bindings
 from briefing.tui import messages as m
 from briefing.tui.commands import ArticleCommands
@@ -264,6 +265,7 @@ class ReaderScreen(Searching, Reviewing, Watching, Linking, Fetching, EntityBrow
         shown = self.shown
         state = self.review.state(shown.entry) if shown is not None else None
         reader.set_note(state.note if state else "")
+        reader.set_team(team_lines(state, glyphs=self.look.glyphs))
         self.query_one(KeyPointsPanel).show(reader.article, state.marks if state else {},
                                             shown.related if shown else [], shown.additions if shown else None)
 

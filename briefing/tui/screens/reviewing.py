@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from briefing.digest import collect, render, write_atomically
 from briefing.model import Entry
 from briefing.sanitize import clean_line, shown_path
-from briefing.state import Flag
+from briefing.state import Flag, StateError
 from briefing.tui import messages as m
 from briefing.tui.editor import EditorError, edit_in_editor
 from briefing.tui.screens.confirm import ConfirmScreen
@@ -23,6 +23,8 @@ from briefing.tui.screens.digest import DigestScreen
 from briefing.tui.screens.note import NoteScreen
 from briefing.tui.widgets.article_list import ArticleList
 from briefing.tui.widgets.reading_pane import ReadingPane
+
+ARCHIVE_DOWN = "Archive unreachable:"
 
 if TYPE_CHECKING:
     from briefing.tui.screens.reader import ReaderScreen
@@ -193,6 +195,44 @@ class Reviewing(_Base):
         if self.snapshot is not None:
             self._say_problem(self.review.load(self.snapshot.entries))
         self.show_marks()
+
+    # A team archive: marks changed by others, the connection lost and found
+
+    def on_marks_changed(self, message: m.MarksChanged) -> None:
+        """Another analyst (or this one, elsewhere) changed marks: read them again, off the keyboard's path."""
+        marks = self.review.marks
+        if marks is None or self.snapshot is None:
+            return
+        entries = [self._by_rel[p] for p in message.paths if p in self._by_rel] if message.paths \
+            else list(self.snapshot.entries)
+
+        def read() -> None:
+            try:
+                if message.paths:
+                    states = {e.rel: marks.load_one(e) for e in entries}
+                else:
+                    states = marks.load(entries)
+            except StateError as exc:
+                self.app.call_from_thread(self._say_problem, str(exc))
+                return
+            self.app.call_from_thread(self._marks_read, states, not message.paths)
+
+        self.run_worker(read, thread=True, group="team-marks")
+
+    def _marks_read(self, states: dict, whole: bool) -> None:
+        self.review.merge_states(states, whole)
+        self.show_marks()
+
+    def on_archive_status(self, message: m.ArchiveStatus) -> None:
+        reader = self.query_one(ReadingPane)
+        if message.reachable:
+            if reader.border_subtitle.startswith(ARCHIVE_DOWN):
+                reader.border_subtitle = ""
+                self.notify("The archive is reachable again.", timeout=4)
+            return
+        reader.border_subtitle = f"{ARCHIVE_DOWN} reconnecting{self.look.glyphs.ellipsis}"
+        self.notify(f"The archive is unreachable; what is shown stays, and marks cannot be saved until it is back. "
+                    f"({message.reason})", severity="warning", timeout=8, markup=False)
 
     def remember_place(self) -> None:
         if self.shown is not None:

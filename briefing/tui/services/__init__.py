@@ -1,7 +1,9 @@
 """What the reader works with, made in one place: the index and search, the analyst's marks, the articles read.
 
-The screens are given these; they never open a store or an index themselves,
-so another implementation (a shared archive, say) is chosen here alone.
+The screens are given these; they never open a store or an index themselves.
+Which backend they come from (this machine's index and state, or a team
+archive on PostgreSQL) is :func:`briefing.storage.open_storage`'s choice; here
+each is wrapped for the screen.
 """
 
 from __future__ import annotations
@@ -9,11 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import Any
+
 from briefing.article_cache import ArticleCache
 from briefing.config import Settings
 from briefing.review import Review
 from briefing.search.index import ContentIndex
 from briefing.state import StateError, StateStore
+from briefing.storage import StorageError, open_storage
 from briefing.tui.services.fetching import Fetching
 from briefing.tui.services.indexing import POLL_INTERVAL, Indexing
 from briefing.tui.services.preferences import Preferences
@@ -38,10 +43,10 @@ class Pace:
 @dataclass
 class Services:
     content: Path
-    indexing: Indexing
+    indexing: Any  # Indexing, or ArchiveIndexing on a team archive
     search: Search
     review: Review
-    articles: ArticleCache
+    articles: Any  # ArticleCache, or the archive's articles
     preferences: Preferences
     store: StateStore | None
     # Said once the reader is on screen: what could not be opened.
@@ -49,6 +54,8 @@ class Services:
     watching: Watching | None = None
     fetching: Fetching | None = None
     settings: Settings | None = None
+    # "embedded", or "archive" (with the analyst's name once known).
+    kind: str = "embedded"
 
     def close(self) -> None:
         if self.fetching is not None:
@@ -61,6 +68,8 @@ class Services:
 
 
 def open_services(content: Path, index_dir: Path | None, settings: Settings, pace: Pace) -> Services:
+    if settings.archive:
+        return _archive_services(content, settings)
     problems = []
     try:
         store: StateStore | None = StateStore()
@@ -74,3 +83,24 @@ def open_services(content: Path, index_dir: Path | None, settings: Settings, pac
         problems.append(watching.problem)
     return Services(content, indexing, Search(indexing), review, ArticleCache(), Preferences(store, settings),
                     store, problems, watching, Fetching(content, settings.fetch_interval), settings)
+
+
+def _archive_services(content: Path, settings: Settings) -> Services:
+    """The reader on a team archive: the archive's list, search and marks; this machine keeps its preferences."""
+    from briefing.tui.services.archive import ArchiveIndexing
+
+    problems = []
+    try:
+        storage = open_storage(settings, content, connect=False)
+    except StorageError as exc:
+        raise SystemExit(f"briefing: {exc}") from None
+    problems.extend(storage.problems)
+    try:
+        store: StateStore | None = StateStore()
+    except StateError:
+        store = None  # only the reader's own choices (a theme) are lost
+    indexing = ArchiveIndexing(storage.archive, content)
+    marks = storage.state.folder(content) if storage.state is not None else None
+    review = Review(marks) if marks is not None else Review(None)
+    return Services(content, indexing, Search(indexing), review, storage.search.articles(),
+                    Preferences(store, settings), store, problems, settings=settings, kind="archive")

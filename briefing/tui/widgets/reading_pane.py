@@ -65,6 +65,7 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
             if line is not None:
                 widgets.append(Static(line, classes="link"))
             widgets.append(Static(Text(""), classes="note"))
+            widgets.append(Static(Text(""), classes="team"))
             self._body = ArticleText(article.paragraphs, self.look)
             widgets.append(self._body)
             if article.truncated:
@@ -98,6 +99,12 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
         for widget in self.query(".note").results(Static):
             widget.update(Text("Note: " + note.strip()) if note.strip() else Text(""))
             widget.display = bool(note.strip())
+
+    def set_team(self, lines: list[str]) -> None:
+        """The team's marks on the article ("flagged by ana, 2 h ago"), as plain text; hidden when none."""
+        for widget in self.query(".team").results(Static):
+            widget.update(Text("\n".join(lines)))
+            widget.display = bool(lines)
 
     def highlight(self, anchor: Anchor | None) -> None:
         """Highlight the sentence at *anchor* and scroll it into view; None clears."""
