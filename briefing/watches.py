@@ -18,11 +18,14 @@ import datetime as dt
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.sanitize import clean_line
+from briefing.state.store import OPEN_TIMEOUT
+from briefing.state.store import _busy as busy
 
 FILE_NAME = "watches.sqlite"
 MAX_NAME = 60
@@ -104,12 +107,26 @@ class WatchStore:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             # Created private before SQLite opens it; its journal files take the same mode.
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600))
-            self.con = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
-            self.con.execute("PRAGMA journal_mode=WAL")
-            self.con.execute("PRAGMA synchronous=FULL")
-            self.con.executescript(_SCHEMA)
+            self.con = self._connect()
         except (OSError, sqlite3.Error) as exc:
             raise WatchError(f"the saved searches in {self.path} cannot be opened ({getattr(exc, 'strerror', None) or exc})") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        deadline = time.monotonic() + OPEN_TIMEOUT
+        while True:
+            con = sqlite3.connect(self.path, timeout=OPEN_TIMEOUT, isolation_level=None, check_same_thread=False)
+            try:
+                con.execute("PRAGMA journal_mode=WAL")
+                con.execute("PRAGMA synchronous=FULL")
+                con.executescript(_SCHEMA)
+                return con
+            except sqlite3.OperationalError as exc:
+                con.close()
+                # Two processes creating the file at once: switching it to WAL takes a lock SQLite
+                # does not wait for (as with the state file). The other finishes in moments.
+                if not busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def close(self) -> None:
         self.con.close()
