@@ -192,11 +192,28 @@ GRANT INSERT, UPDATE ON briefing.articles, briefing.article_texts, briefing.lexi
 GRANT USAGE ON SEQUENCE briefing.revisions TO briefing_ingest;
 """
 
+_V2 = r"""
+-- An ingest lets the text indexes' pending lists grow long (merged into the
+-- indexes in large runs, far fewer index pages rewritten per article), then
+-- merges what is left when it ends: a search reads the whole pending list.
+-- Only an index's owner may merge it, hence a function that runs as the owner.
+CREATE FUNCTION briefing.merge_pending() RETURNS bigint LANGUAGE sql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
+    SELECT sum(gin_clean_pending_list(i))::bigint FROM unnest(ARRAY[
+        'briefing.articles_doc'::regclass, 'briefing.articles_title_doc'::regclass,
+        'briefing.articles_labels'::regclass, 'briefing.lexicon_trgm'::regclass]) AS i
+$$;
+REVOKE ALL ON FUNCTION briefing.merge_pending() FROM PUBLIC;
+"""
+
+_V2_GRANTS = "GRANT EXECUTE ON FUNCTION briefing.merge_pending() TO briefing_ingest;"
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "articles, full-text search, team marks with row-level security, notifications", _V1),
+    Migration(2, "an ingest merges the text indexes' pending lists when it ends", _V2),
 ]
 # Grants per migration, given when the group roles exist.
-GRANTS: dict[int, str] = {1: _V1_GRANTS}
+GRANTS: dict[int, str] = {1: _V1_GRANTS, 2: _V2_GRANTS}
 
 
 @dataclass
