@@ -29,6 +29,22 @@ def test_init_is_versioned_and_runs_again_without_change(pg_cluster):
     assert archive.sql("SELECT count(*) FROM briefing.schema_migrations") == str(latest())
 
 
+def test_an_archive_of_the_first_schema_is_brought_up_to_date_with_its_articles(pg_cluster):
+    archive = new_archive(pg_cluster)
+    archive.briefing("index", "--content", str(ROOT / "content"))
+    # As an archive made by the first version of the schema is: without what the second added.
+    archive.sql("DROP TABLE briefing.word_counts, briefing.words_to_count; DROP FUNCTION briefing.merge_pending();"
+                " DELETE FROM briefing.schema_migrations WHERE version > 1")
+    refused = archive.briefing("search", "Aleppo", role="ana", check=False)
+    assert refused.returncode == 1 and "run 'briefing archive init'" in refused.stderr
+    assert "applied migration 2" in archive.briefing("archive", "init").stdout
+    # The story word counts start as the articles already there give them.
+    assert archive.sql("SELECT sum(articles) FROM briefing.word_counts") == archive.sql(
+        "SELECT count(*) FROM briefing.article_texts t, jsonb_object_keys(t.words) w")
+    assert "5 unchanged" in archive.briefing("index", "--content", str(ROOT / "content"), role="ana").stdout
+    assert "Aleppo" in archive.briefing("search", "Aleppo", role="ben").stdout
+
+
 def test_index_ingests_once_and_reports_as_the_index_does(pg_cluster, tmp_path):
     archive = new_archive(pg_cluster)
     first = archive.briefing("index", "--content", str(ROOT / "content"))
@@ -129,6 +145,12 @@ def test_stories_are_grouped_at_ingest_as_the_embedded_index_groups_them(pg_clus
     changed.write_text(changed.read_text(encoding="utf-8") + "\nThis report was corrected.\n", encoding="utf-8")
     assert archive.briefing("index", "--content", str(folder)).stdout.startswith("0 added, 1 updated")
     assert partitions() == (ours, ours)
+    # The word counts stories are weighed by, kept as articles came and changed, are the archive's own.
+    kept = archive.sql("SELECT string_agg(word || ' ' || articles, ',' ORDER BY word) FROM briefing.word_counts"
+                       " WHERE articles > 0")
+    recounted = archive.sql("SELECT string_agg(w || ' ' || n, ',' ORDER BY w) FROM (SELECT w, count(*) AS n"
+                            " FROM briefing.article_texts t, jsonb_object_keys(t.words) w GROUP BY w) AS c")
+    assert kept and kept == recounted
 
 
 def test_a_large_folder_is_parsed_in_worker_processes(pg_cluster, monkeypatch):

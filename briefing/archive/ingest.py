@@ -331,7 +331,14 @@ def write_batch(con, rows: list[tuple]) -> tuple[list[str], list[str], int]:
         f" RETURNING a.id, a.path, a.doc), {_LEXICON} SELECT id, path FROM written"
     ).fetchall()
     ids = [r[0] for r in added + updated]
+    if updated:
+        # An updated article's former words leave the story word counts (placement takes them off).
+        con.execute("INSERT INTO briefing.words_to_count (article, words, step) SELECT article, words, -1"
+                    " FROM briefing.article_texts WHERE article = ANY(%s)", ([r[0] for r in updated],))
     if ids:
+        con.execute(
+            "INSERT INTO briefing.words_to_count (article, words, step) SELECT a.id, s.words, 1"
+            " FROM briefing.articles a JOIN staging s USING (path) WHERE a.id = ANY(%s)", (ids,))
         con.execute(
             "INSERT INTO briefing.article_texts (article, key_points, body, raw, words)"
             " SELECT a.id, s.key_points, s.body, s.raw, s.words FROM briefing.articles a JOIN staging s USING (path)"
