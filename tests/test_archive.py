@@ -203,45 +203,6 @@ def test_several_machines_ingesting_at_once_make_no_duplicates(pg_cluster, tmp_p
     assert added == 45
 
 
-def test_many_matches_rank_the_same_newest_candidates_read_from_a_date_cutoff(pg_cluster, tmp_path, monkeypatch):
-    """When many articles match, only those from a date cutoff on are read: the results, their order and
-    the count are those of reading every match (dates repeat, some are missing, and the cutoff can fall short)."""
-    import psycopg
-
-    from briefing.archive import search
-    from briefing.archive.connection import Archive
-
-    archive = new_archive(pg_cluster)
-    for k in range(60):
-        date = f"date: 2024-{1 + k % 12:02}-{1 + k % 5:02}\n" if k % 7 else ""
-        (tmp_path / f"wire-{k:03}.md").write_text(
-            f"---\ntitle: Wire report {k}\n{date}source: Wire\n---\n\n"
-            + "The ceasefire held. " * (1 + k % 4) + f"Report {k} from the front.\n", encoding="utf-8")
-    archive.briefing("index", "--content", str(tmp_path))
-    archive.sql("ANALYZE briefing.articles")
-    engine = search.ArchiveEngine(Archive(archive.url("ana")))
-    monkeypatch.setattr(search, "RANKED", 12)
-    read: list[str] = []
-    execute = psycopg.Connection.execute
-
-    def spy(con, sql, *args, **kwargs):
-        read.append(sql)
-        return execute(con, sql, *args, **kwargs)
-
-    monkeypatch.setattr(psycopg.Connection, "execute", spy)
-    for query, by_date, limit in (("ceasefire", False, 5), ("ceasefire", True, 5), ("front", False, None)):
-        monkeypatch.setattr(search, "CUTOFF_FROM", 10**9)
-        everything = engine.search(query, limit=limit, by_date=by_date, snippets=0)
-        monkeypatch.setattr(search, "CUTOFF_FROM", 1)
-        read.clear()
-        cut = engine.search(query, limit=limit, by_date=by_date, snippets=0)
-        assert any("a.date >= %s" in sql for sql in read), "the cutoff was not tried"
-        assert [(h.path, round(h.score, 6)) for h in cut.hits] == [(h.path, round(h.score, 6))
-                                                                     for h in everything.hits]
-        assert cut.total == everything.total == 60 and cut.hits
-    engine.archive.close()
-
-
 @pytest.fixture(scope="module")
 def archive_engine(pg_archive):
     from briefing.archive.connection import Archive

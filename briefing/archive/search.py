@@ -25,8 +25,6 @@ from briefing.search.query import MAX_EXPANSION, ParsedQuery, QueryError
 MAX_RESULTS = 1000
 # Ranking reads each candidate's whole vector: at most this many, the newest matches.
 RANKED = 2000
-# Above this many times the candidates wanted, matches are read from a date cutoff on (see _matches).
-CUTOFF_FROM = 4
 # Snippets are made for this many rows at once.
 SNIPPETS_FIRST = 50
 RANK_WEIGHTS = "{0.05, 0.3, 0.5, 1.0}"  # D, C (body), B (key points), A (title)
@@ -143,11 +141,26 @@ class ArchiveEngine:
             if empty:
                 raise QueryError("the query has no words to look for (only very common words such as 'the')")
         ranked = compiled.rank is not None and not by_date
+        score = f"ts_rank('{RANK_WEIGHTS}', a.doc, {compiled.rank}, 1)" if ranked else "0::real"
+        order = "score DESC, a.date DESC NULLS LAST, a.id DESC" if ranked else "a.date DESC NULLS LAST, a.id DESC"
+        sql = (
+            f"WITH m AS MATERIALIZED (SELECT a.id, a.date FROM briefing.articles a WHERE {compiled.where}),"
+            " total AS (SELECT count(*) AS n FROM m),"
+            " candidates AS (SELECT id FROM m ORDER BY date DESC NULLS LAST, id DESC LIMIT %s)"
+            f" SELECT a.path, a.title, {score} AS score, (SELECT n FROM total)"
+            f" FROM briefing.articles a JOIN candidates c ON c.id = a.id ORDER BY {order} LIMIT %s"
+        )
+        params = [*compiled.where_params, RANKED if ranked else limit,
+                  *(compiled.rank_params if ranked else []), limit]
+
         with con.transaction():
             # The text indexes answer even for a word most articles hold: far
             # cheaper than reading every article's vector in a sequential scan.
             con.execute("SET LOCAL enable_seqscan = off")
-            rows, total = _matches(con, compiled, RANKED if ranked else limit, limit, ranked)
+            rows = con.execute(sql, params).fetchall()
+        total = rows[0][3] if rows else 0
+        if not rows and limit:
+            total = 0
         terms = _marked_terms(compiled.words)
         results = Results(ParsedQuery(prepared.text, None, terms), total=total)  # type: ignore[arg-type]
         results.ranked = min(total, RANKED) if ranked else 0  # type: ignore[attr-defined]
@@ -224,49 +237,6 @@ class ArchiveEngine:
                 corrected = re.sub(rf"(?<![\w]){re.escape(word.text)}(?![\w])", near[0], corrected, count=1)
                 changed = True
         return corrected if changed and corrected != prepared.text else None
-
-
-def _matches(con, compiled: tsquery.Compiled, wanted: int, limit: int, ranked: bool) -> tuple[list, int]:
-    """The best *limit* of the newest *wanted* matches, as (path, title, score, _) rows; and how many match.
-
-    The count comes from the text indexes alone (no article row is read for
-    it where the table's pages are all visible). Choosing the newest
-    *wanted* matches would read the date of every match; when many match,
-    only those dated from a cutoff on are read, the cutoff being where the
-    newest articles hold about twice *wanted* matches at the query's rate.
-    Every match before the cutoff is older than every match read, so the
-    candidates are the same; should fewer than *wanted* be dated from the
-    cutoff on, every match is read as before.
-    """
-    where, params = compiled.where, list(compiled.where_params)
-    total = con.execute(f"SELECT count(*) FROM briefing.articles a WHERE {where}", params).fetchone()[0]
-    if not total or not wanted or not limit:
-        return [], total
-    score = f"ts_rank('{RANK_WEIGHTS}', a.doc, {compiled.rank}, 1)" if ranked else "0::real"
-    order = "score DESC, a.date DESC NULLS LAST, a.id DESC" if ranked else "a.date DESC NULLS LAST, a.id DESC"
-
-    def best(since: object) -> list:
-        dated = " AND a.date >= %s" if since is not None else ""
-        sql = (
-            f"WITH m AS MATERIALIZED (SELECT a.id, a.date FROM briefing.articles a WHERE ({where}){dated}),"
-            " candidates AS (SELECT id FROM m ORDER BY date DESC NULLS LAST, id DESC LIMIT %s)"
-            f" SELECT a.path, a.title, {score} AS score, (SELECT count(*) FROM m)"
-            f" FROM briefing.articles a JOIN candidates c ON c.id = a.id ORDER BY {order} LIMIT %s"
-        )
-        return con.execute(sql, [*params, *([since] if since is not None else []), wanted,
-                                 *(compiled.rank_params if ranked else []), limit]).fetchall()
-
-    if total > CUTOFF_FROM * wanted:
-        articles = con.execute("SELECT greatest(reltuples, 0)::bigint FROM pg_class"
-                               " WHERE oid = 'briefing.articles'::regclass").fetchone()[0]
-        newest = int(2 * wanted * max(articles, total) / total) + 1
-        cutoff = con.execute("SELECT date FROM briefing.articles WHERE date IS NOT NULL ORDER BY date DESC"
-                             " OFFSET %s LIMIT 1", (newest,)).fetchone()
-        if cutoff is not None:
-            rows = best(cutoff[0])
-            if rows and rows[0][3] >= wanted:
-                return rows, total
-    return best(None), total
 
 
 def _near(con, word: str) -> list[tuple[str, str]]:
