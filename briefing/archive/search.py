@@ -156,7 +156,10 @@ class ArchiveEngine:
         with con.transaction():
             # The text indexes answer even for a word most articles hold: far
             # cheaper than reading every article's vector in a sequential scan.
-            con.execute("SET LOCAL enable_seqscan = off")
+            # The candidates are then looked up one by one: a hash join would
+            # read every article of the archive to join a few thousand.
+            con.execute("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),"
+                        " set_config('enable_mergejoin', 'off', true)")
             rows = con.execute(sql, params).fetchall()
         total = rows[0][3] if rows else 0
         if not rows and limit:
