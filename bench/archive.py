@@ -223,7 +223,7 @@ def archive_part(out: dict[str, object], size: int, work: Path, corpus: Path, mi
     from briefing.archive.search import ArchiveEngine
 
     out["load_before"] = os.getloadavg()
-    cluster = throwaway.start(durable=True)
+    cluster = throwaway.start(KEEP, durable=True)
     try:
         setup_archive(cluster)
         archive = Archive(cluster.url("ana", "briefing"))
@@ -296,7 +296,11 @@ def archive_part(out: dict[str, object], size: int, work: Path, corpus: Path, mi
         out["load_after"] = os.getloadavg()
         archive.close()
     finally:
-        cluster.remove()
+        if KEEP is None:
+            cluster.remove()
+        else:
+            print(f"  the archive is left running: python -m briefing.archive.throwaway --stop {KEEP}"
+                  f" (port {cluster.port}, PGPASSFILE={cluster.pgpass})", file=sys.stderr)
 
 
 def reader_queries(engine, mix, shown: int = 20) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
@@ -339,6 +343,8 @@ def embedded_part(out: dict[str, object], size: int, work: Path, corpus: Path, m
     out["embedded_search_all"] = p50_p95([t for v in theirs.values() for t in v])
 
 
+# Where to leave the archive's cluster running after the bench (--keep-archive), for queries of one's own.
+KEEP: Path | None = None
 TARGETS = {"word": 100, "and": 100, "field": 100, "phrase": 300, "prefix": 300, "fuzzy": 300}
 
 
@@ -386,7 +392,12 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/briefing-bench"))
     parser.add_argument("--skip-embedded", action="store_true", help="time the archive only")
     parser.add_argument("--embedded-first", action="store_true", help="build and query the embedded index first")
+    parser.add_argument("--keep-archive", type=Path, metavar="DIR",
+                        help="start the archive's PostgreSQL in DIR and leave it running (stop it with "
+                             "python -m briefing.archive.throwaway --stop DIR)")
     args = parser.parse_args()
+    global KEEP
+    KEEP = args.keep_archive
     args.work.mkdir(parents=True, exist_ok=True)
     report(bench(args.size, args.work, args.skip_embedded, args.embedded_first))
 
