@@ -213,3 +213,44 @@ def test_a_text_box_holds_no_trick_and_keeps_the_spaces_typed(trick):
     shown = clean_typed(f"Before {trick} after  ")
     assert not FORBIDDEN.search(shown) and "\n" not in shown, repr(shown)
     assert shown.startswith("Before ") and shown.endswith(" after  ")
+
+
+@needs_tmux
+def test_in_a_real_terminal_no_name_or_field_sets_the_title_the_clipboard_or_a_line(hostile, tmp_path):
+    go, again = tmp_path / "go", tmp_path / "again"
+    # The terminal passes titles and OSC 52 on as one that honours them would. Once the reader has
+    # ended, the shell writes both sequences itself: the terminal shows they would have been seen.
+    control = "printf '\\033]2;control\\007\\033]52;c;Y29udHJvbA==\\007'"
+    command = (f"while [ ! -e '{go}' ]; do sleep 0.05; done; "
+               + reader_command("--content", str(hostile),
+                                after=f'echo "exit=$?"; while [ ! -e \'{again}\' ]; do sleep 0.05; done; '
+                                      f'{control}; echo controlled; sleep 60'))
+    terminal = Terminal(command, {**private_env(), "TERM": "xterm-256color", "COLORTERM": "truecolor"}, (140, 45))
+    try:
+        terminal.tmux("set-option", "-g", "set-clipboard", "on")
+        title = terminal.flag("pane_title")
+        go.touch()
+        screens = [terminal.wait_for("Articles (20)", timeout=30), terminal.wait_for("2 files skipped")]
+        for _ in range(len(TRICKS)):
+            terminal.keys("j")
+            time.sleep(0.1)
+            screens.append(terminal.screen())
+        for keys in (("Enter",), ("K",), ("K",), ("Tab",), ("End",), ("Enter",), ("z",)):
+            terminal.keys(*keys)
+            time.sleep(0.3)
+            screens.append(terminal.screen())
+        assert terminal.flag("pane_title") == title
+        assert terminal.tmux("list-buffers") == ""
+        for screen in screens:
+            rows = screen.splitlines()
+            assert not [row for row in rows if FORGED_ROW.match(row)], screen
+            assert FORBIDDEN.search(screen.replace("\n", " ")) is None, screen
+        assert f"{FORGED} {DOHA_SHOWN}" in "\n".join(screens)
+        terminal.keys("q")
+        terminal.wait_for("exit=0")
+        again.touch()
+        terminal.wait_for("controlled")
+        assert terminal.flag("pane_title") == "control"
+        assert terminal.tmux("show-buffer") == "control"
+    finally:
+        terminal.close()
