@@ -193,7 +193,9 @@ class ReaderScreen(Searching, Reviewing, Watching, Linking, Fetching, EntityBrow
     def set_status(self, what: str, text: str) -> None:
         """The status line: the reading pane's lower border, what each of indexing and fetching says."""
         self._status[what] = text
-        self.query_one(ReadingPane).border_subtitle = self.look.glyphs.separator.join(t for t in self._status.values() if t)
+        # It quotes feeds' names and what their servers said: text, never markup.
+        status = self.look.glyphs.separator.join(t for t in self._status.values() if t)
+        self.query_one(ReadingPane).border_subtitle = Text(status)
 
     # Following the list
 
