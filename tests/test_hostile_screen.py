@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from briefing.config import Settings
 from briefing.state import StateStore
@@ -166,12 +167,14 @@ async def test_every_view_and_dialog_is_drawn_clean(hostile):
     async with app.run_test(size=(140, 45), notifications=True) as pilot:
         await settle(pilot)
         # A query pasted with the tricks in it: the search box and the status echo it.
-        await pilot.press("slash")
+        await pilot.press("slash", "A")
         search = app.query_one(SearchInput)
-        search.value = f"Aleppo{TRICKS['OSC title']}{TRICKS['bidi override']}{TRICKS['zero width']}"
+        search.post_message(events.Paste(f"leppo{TRICKS['OSC title']}{TRICKS['bidi override']}{TRICKS['zero width']}"))
+        await wait_until(pilot, lambda: len(search.value) > len("Aleppo"))  # the paste is in
         await pilot.pause(0.3)
         await settle(pilot)
         assert "results for Aleppoevil" in "\n".join(assert_clean_screen(app, "a search"))
+        assert search.value == "Aleppoevil" and search.cursor_position == len(search.value)
         # Kept as a saved search: the dialog quotes the query and suggests a name made of it.
         await pilot.press("enter", "w")
         await drawn_once(pilot, "Save the search Aleppoevil", "the dialog saving the search")

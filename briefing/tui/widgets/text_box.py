@@ -17,3 +17,7 @@ class TextBox(Input):
 
     def validate_value(self, value: str) -> str:
         return clean_typed(value)
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        # Cleaned before it goes in, so the cursor lands after what is kept of a paste.
+        super().replace(clean_typed(text), start, end)
