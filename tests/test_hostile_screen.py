@@ -250,11 +250,14 @@ def test_in_a_real_terminal_no_name_or_field_sets_the_title_the_clipboard_or_a_l
             screens.append(terminal.screen())
         # An article, the sidebar off and on, its related coverage, one opened, the article alone;
         # then the saved searches, and the articles of the one named with the tricks.
-        for keys in (("Enter",), ("K",), ("K",), ("Tab",), ("End",), ("Enter",), ("z",), ("z",), ("W",), ("j",),
-                     ("Enter",)):
-            terminal.keys(*keys)
-            time.sleep(0.3)
-            screens.append(terminal.screen())
+        steps = [("Home", None), ("Enter", None), ("K", None), ("K", "Related coverage"), ("Tab", None), ("End", None),
+                 ("Enter", None), ("z", None), ("z", None), ("W", "Saved searches"), ("j", None),
+                 ("Enter", "watchevil: Results")]
+        for key, wait in steps:
+            terminal.keys(key)
+            if wait is None:
+                time.sleep(0.3)
+            screens.append(terminal.wait_for(wait) if wait else terminal.screen())
         assert terminal.flag("pane_title") == title
         assert terminal.tmux("list-buffers") == ""
         for screen in screens:
