@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from briefing.tui.look import stylesheet_beside
 from briefing.sanitize import shown_path, unescape_name
+from briefing.tui.look import stylesheet_beside
 from briefing.tui.widgets.key_hints import KeyHints
 from briefing.tui.widgets.text_box import TextBox
 
