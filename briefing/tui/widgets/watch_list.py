@@ -11,6 +11,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from briefing.sanitize import clean_line
 from briefing.tui.look import Look, stylesheet_beside
 from briefing.tui.messages import WatchChosen, WatchRemoveAsked
 from briefing.tui.widgets.article_list import MARGIN, ROW_HEIGHT, fit
@@ -78,7 +79,8 @@ class WatchList(ScrollView, can_focus=True, inherit_bindings=False):
             if cursor:
                 style += cursor
             count = "" if row.unread is None else f"{row.unread} unread"
-            name = "All articles" if row.name == ALL else row.name
+            # Names and queries are kept clean when saved; one the file holds from elsewhere is cleaned here.
+            name = "All articles" if row.name == ALL else clean_line(row.name)
             room = width - MARGIN - len(count) - 1
             text = fit(name, room, glyphs.ellipsis).ljust(max(room, 0)) + " " + count
             marker = (glyphs.cursor if at_cursor else " ") + (glyphs.unread + " " if unread else "  ")
@@ -91,7 +93,7 @@ class WatchList(ScrollView, can_focus=True, inherit_bindings=False):
         elif row.name == ALL:
             text = f"{row.found} articles" if row.found is not None else ""
         else:
-            shown = row.query + (f" [{row.filter}]" if row.filter != "all" else "")
+            shown = clean_line(row.query) + (f" [{row.filter}]" if row.filter != "all" else "")
             text = shown + (f"{glyphs.separator}{row.found} found" if row.found is not None else "")
         return Strip([Segment(" " * MARGIN, style), Segment(fit(text, width - MARGIN, glyphs.ellipsis), style)]
                      ).adjust_cell_length(width, style)
