@@ -125,12 +125,15 @@ def reader(folder) -> BriefingApp:
 async def test_every_row_article_and_side_pane_is_drawn_clean(hostile):
     app = reader(hostile)
     async with app.run_test(size=(140, 45), notifications=True) as pilot:
+        # The skipped files are told in a notice that goes after 10 s: looked at as soon as it comes.
+        await drawn_once(pilot, "2 files skipped", "the skipped-files notice", timeout=60)
+        screen = "\n".join(assert_clean_screen(app, "the skipped-files notice"))
+        # The tricks were taken out, not the files: they are named, escaped.
+        assert "empty\\x1b]0;owned\\x07\\x0aforged line.md" in screen
         await settle(pilot)
         articles = app.query_one(ArticleList)
         assert len(articles.entries) == len(TRICKS) + 1
         screen = "\n".join(assert_clean_screen(app, "the list"))
-        # The tricks were taken out, not the articles: the skipped files are named, escaped.
-        assert "2 files skipped" in screen and "empty\\x1b]0;owned\\x07\\x0aforged line.md" in screen
         assert f"T{list(TRICKS).index('newline')} {FORGED}" in screen
         # Each article in turn, in the reading pane with its key points and related coverage.
         for n, rel in enumerate([e.rel for e in articles.entries]):
