@@ -254,4 +254,10 @@ def is_block_header(line: str) -> bool:
 
 def has_credit(line: str) -> bool:
     """A caption's credit at the end of the line: "(Image: GETTY )", "[File: Reuters]"."""
-    return _CREDIT_TAIL.search(line[-120:]) is not None
+    tail = line[-120:]
+    # Every credit ends in a bracket or "photo", or holds a colon or a bar: the
+    # pattern is run only on such a line, which most lines of text are not.
+    end = tail.rstrip()
+    if not (end.endswith((")", "]")) or ":" in end or "|" in end or end[-5:].lower() == "photo"):
+        return False
+    return _CREDIT_TAIL.search(tail) is not None

@@ -17,6 +17,7 @@ from briefing.names import MONTHS as _MONTHS
 from briefing.names import VERBS as _VERBS
 from briefing.names import WEEKDAYS as _WEEKDAYS
 from briefing.names import names
+from briefing.words import folded
 
 # Output proportional to input, and time bounded, whatever the article: each
 # fact's text and attribution are cut to a length a reader can take in, at
@@ -102,18 +103,6 @@ _NUMBER_WORD_HINT = re.compile(
 )
 
 
-def _folded(text: str) -> str:
-    """*text* in lower case, with the letters that IGNORECASE takes for an ASCII letter made that letter.
-
-    Only for asking whether a pattern could match at all: a word that is not
-    in here cannot be in the text, whatever its case.
-    """
-    low = text.lower()
-    if not low.isascii():
-        low = low.replace("i\u0307", "i").replace("\u0131", "i").replace("\u017f", "s")
-    return low
-
-
 _NUMBER_WORD_HINTS = tuple(_NUMBER_WORD_HINT.pattern.split("|"))
 
 
@@ -121,7 +110,7 @@ def _figure_matches(text: str, low: str, digit: re.Match[str] | None) -> Iterato
     """The matches of _FIGURE.finditer from where the first figure could start, the
     pattern run only from a little before each place a number could start.
 
-    *digit* is the first digit of *text*, *low* the text folded (_folded).
+    *digit* is the first digit of *text*, *low* the text folded (briefing.words.folded).
     """
     # Most sentences hold no number: the figure pattern, the costliest of
     # all, is run only where a digit or a number word could start one.
@@ -228,7 +217,7 @@ def _attribution(text: str) -> str | None:
 # Each pattern runs only on a sentence holding words it cannot match
 # without, which most sentences do not: a month's name (as written) and a
 # digit, a weekday's "day", a year's "19" or "20"; for the pattern that
-# ignores case, its words in the text folded to lower case (see _folded).
+# ignores case, its words in the text folded to lower case (see briefing.words.folded).
 _MONTH_HINT = re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 # "last week", "earlier this month", "two days ago": one of these words, and one of these beginnings.
 _RELATIVE_WORDS = ("yesterday", "today", "tomorrow", "night", "week", "month", "year", "morning", "evening", "ago")
@@ -301,7 +290,7 @@ def extract_facts(sentences: list[Sentence]) -> list[Fact]:
             break
         scanned += min(len(sentence.text), MAX_SENTENCE_CHARS)
         text = sentence.text[:MAX_SENTENCE_CHARS]
-        low = _folded(text)
+        low = folded(text)
         digit = _DIGIT.search(text)
         for phrase, attribution in _figures(text, low, digit):
             add("figure", phrase, sentence, attribution)

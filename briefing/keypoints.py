@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from briefing.model import Anchor, Article, KeyPoint
 from briefing.sentences import sentence_spans
-from briefing.words import content_words
+from briefing.words import content_words, folded
 
 MAX_POINTS = 3
 # Key points and facts come from this much of the body at most (a long report
@@ -46,7 +46,8 @@ MIN_SUPPORT_SHARE = 0.15
 
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-_SOURCED = re.compile(r"\b(?:said|says|according to|told|announced|reported|stated)\b", re.IGNORECASE)
+_SOURCE_WORDS = ("said", "says", "according to", "told", "announced", "reported", "stated")
+_SOURCED = re.compile(rf"\b(?:{'|'.join(_SOURCE_WORDS)})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,12 @@ def figures(text: str) -> frozenset[str]:
     return frozenset(m for m in _NUMBER.findall(text) if not _YEAR.match(m))
 
 
+def _is_sourced(text: str) -> bool:
+    """A source named: "said", "according to" (the pattern is run only where one of its words stands)."""
+    low = folded(text)
+    return any(word in low for word in _SOURCE_WORDS) and _SOURCED.search(text) is not None
+
+
 def _is_quote(text: str) -> bool:
     return text[:1] in "\"\u201c\u2018'"
 
@@ -121,13 +128,15 @@ def extract(sentences: list[Sentence], count: int | None = None) -> list[KeyPoin
         return []
     count = point_count(len(candidates)) if count is None else count
     # How often the article comes back to a word: once is no evidence, so count the repeats.
-    weight = Counter(w for s in sentences for w in s.words)
-    weight = Counter({w: float(n - 1) for w, n in weight.items()})
+    counts: Counter[str] = Counter()
+    for s in sentences:
+        counts.update(s.words)
+    weight = {w: float(n - 1) for w, n in counts.items()}
     numbers = {i: figures(sentences[i].text) for i in candidates}
     # What is fixed by the sentence itself: its length, place, quotation and source.
     prior = {
         i: (QUOTE_WEIGHT if _is_quote(sentences[i].text) else 1.0)
-        * (SOURCE_BONUS if _SOURCED.search(sentences[i].text) else 1.0)
+        * (SOURCE_BONUS if _is_sourced(sentences[i].text) else 1.0)
         / max(1, len(sentences[i].words)) ** LENGTH_EXPONENT
         / (1 + POSITION_DECAY * i)
         for i in candidates
@@ -141,7 +150,7 @@ def extract(sentences: list[Sentence], count: int | None = None) -> list[KeyPoin
                 continue
             sentence = sentences[i]
             if picked:
-                score = (sum(weight[w] for w in sentence.words) + 1) * prior[i]
+                score = (sum(map(weight.__getitem__, sentence.words)) + 1) * prior[i]
                 if numbers[i] - given:
                     score *= NEW_FIGURE_BONUS
                 if score <= best_score:

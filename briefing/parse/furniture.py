@@ -99,13 +99,14 @@ def strip_furniture(lines: list[Line]) -> Furniture:
 def _known_lines(lines: list[Line], reasons: dict[int, str]) -> None:
     after_caption_header = False
     credits = []
+    credited = [has_credit(line.text) for line in lines]
     for n, line in enumerate(lines):
         reason = boilerplate_reason(line.text)
         if reason == "caption":
             credits.append(n)
         if reason is None and after_caption_header and not line.gap:
             reason = "caption"
-        elif reason is None and has_credit(line.text) and len(line.text.split()) <= 60:
+        elif reason is None and credited[n] and len(line.text.split()) <= 60:
             reason = "caption"
         after_caption_header = reason == "caption" and line.text.strip().lower().startswith("image caption")
         if reason is not None:
@@ -115,7 +116,7 @@ def _known_lines(lines: list[Line], reasons: dict[int, str]) -> None:
     for n, line in enumerate(lines):
         text = line.text.lower()
         credit_only = n in credits and ("getty" in text or "|" in text or "photo" in text) \
-            or has_credit(line.text) and len(line.text.split()) <= 8
+            or credited[n] and len(line.text.split()) <= 8
         if credit_only and n and n - 1 not in reasons and not line.gap:
             reasons[n - 1] = "caption"
     # A date or a time inside the text (past its first two sentences in a row) is the
