@@ -104,6 +104,21 @@ _NUMBER_WORD_HINT = re.compile(
 
 
 _NUMBER_WORD_HINTS = tuple(_NUMBER_WORD_HINT.pattern.split("|"))
+_FOLDED_QUALIFIER = re.compile(rf"\b(?:{_QUALIFIER})\s")
+
+
+def _number_word(text: str, low: str, pos: int, endpos: int, default: int) -> int:
+    """Where the first number word in *low* between *pos* and *endpos* could start, else *default*.
+
+    A hint inside a word ("often", "weight") starts none: a number word
+    starts a word, and the hint is at its start (or after "a " in "a hundred").
+    """
+    while (found := _NUMBER_WORD_HINT.search(low, pos, endpos)) is not None:
+        at = found.start()
+        if at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_"):
+            return at
+        pos = at + 1
+    return default
 
 
 def _figure_matches(text: str, low: str, digit: re.Match[str] | None) -> Iterator[re.Match[str]]:
@@ -124,29 +139,32 @@ def _figure_matches(text: str, low: str, digit: re.Match[str] | None) -> Iterato
     if not (len(low) == len(text) and "\u0307" not in text):
         yield from _FIGURE.finditer(text)
         return
-    # A number word holds no digit: one before the first digit lies wholly before it.
-    word = _NUMBER_WORD_HINT.search(low, 0, digit.start()) if digit else _NUMBER_WORD_HINT.search(low)
     none = len(text) + 2
     next_digit = digit.start() if digit else none
-    # The first number word's place, or where to look for it from.
-    next_word = word.start() if word else next_digit
-    start = max(0, len(text[: min(next_digit, next_word)].rstrip()) - 15)
-    while (m := _FIGURE.search(text, start)) is not None:
-        yield m
-        end = m.end()
-        # The next figure starts at or after *end*, at most 14 characters of
-        # qualifier and some spaces before its number, which starts at a
-        # digit or at most two characters before a number word ("a hundred").
-        if next_digit < end:
-            found = _DIGIT.search(text, end)
-            next_digit = found.start() if found else none
-        if next_word < end:
-            found = _NUMBER_WORD_HINT.search(low, end)
-            next_word = found.start() if found else none
-        could_start = min(next_digit, next_word)
-        if could_start >= none:
+    # A number word holds no digit: one before the first digit lies wholly
+    # before it. (Else the first digit is where to look for one from.)
+    hint = _NUMBER_WORD_HINT.search(low, 0, next_digit if digit else len(low))
+    next_word = _number_word(text, low, hint.start(), len(low), none) if hint else next_digit
+    start = max(0, len(text[: hint.start() if hint else next_digit].rstrip()) - 15)
+    while (could_start := min(next_digit, next_word)) < none:
+        # The next figure starts at its number, which starts at a digit or at
+        # most two characters before a number word ("a hundred"), or at its
+        # qualifier, at most 14 characters and some spaces before that; the
+        # pattern (slow: it ignores case) is run from the number on, unless
+        # a qualifier (looked for in the folded text) stands in between.
+        start = max(start, len(text[: max(0, could_start - 2)].rstrip()) - 14)
+        qualifier = _FOLDED_QUALIFIER.search(low, start, could_start + 14)
+        number = could_start - 2 if qualifier is None else min(qualifier.start(), could_start - 2)
+        m = _FIGURE.search(text, max(start, number))
+        if m is None:
             return
-        start = max(end, len(text[: max(0, could_start - 2)].rstrip()) - 14)
+        yield m
+        start = m.end()
+        if next_digit < start:
+            found = _DIGIT.search(text, start)
+            next_digit = found.start() if found else none
+        if next_word < start:
+            next_word = _number_word(text, low, start, len(low), none)
 
 
 def _figures(text: str, low: str, digit: re.Match[str] | None) -> Iterable[tuple[str, str | None]]:
