@@ -129,7 +129,7 @@ def _figure_matches(text: str, low: str, digit: re.Match[str] | None) -> Iterato
     """
     # Most sentences hold no number: the figure pattern, the costliest of
     # all, is run only where a digit or a number word could start one.
-    if digit is None and not any(hint in low for hint in _NUMBER_WORD_HINTS):
+    if digit is None and not any(map(low.__contains__, _NUMBER_WORD_HINTS)):
         return
     # And from a little before the first place one could start: a figure's
     # number starts at a digit or a number word, its qualifier at most 15
@@ -192,7 +192,8 @@ def _figures(text: str, low: str, digit: re.Match[str] | None) -> Iterable[tuple
             # A bare number says nothing on its own, unless a toll leads up
             # to it: "the death toll rose to 95", "the number of people
             # killed ... rose to 48".
-            toll = _TOLL.search(text[max(0, m.start("num") - 160) : m.start("num")])
+            lead = text[max(0, m.start("num") - 160) : m.start("num")]
+            toll = _TOLL.search(lead) if any(word in folded(lead) for word in ("toll", "number of")) else None
             if toll is None:
                 continue
             yield f"{toll.group('subject').lower()}: {num}", attribution
@@ -261,7 +262,7 @@ def _dates(text: str, low: str, digit: bool) -> Iterable[str]:
     hinted = (
         digit and _MONTH_HINT.search(text) is not None,
         "day" in text,
-        any(w in low for w in _RELATIVE_WORDS) and any(w in low for w in _RELATIVE_STARTS),
+        any(map(low.__contains__, _RELATIVE_WORDS)) and any(map(low.__contains__, _RELATIVE_STARTS)),
         digit and ("19" in text or "20" in text),
     )
     if not any(hinted):

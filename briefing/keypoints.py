@@ -46,6 +46,7 @@ MIN_SUPPORT_SHARE = 0.15
 
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_NO_FIGURES: frozenset[str] = frozenset()
 _SOURCE_WORDS = ("said", "says", "according to", "told", "announced", "reported", "stated")
 _SOURCED = re.compile(rf"\b(?:{'|'.join(_SOURCE_WORDS)})\b", re.IGNORECASE)
 
@@ -98,13 +99,14 @@ def _after_dateline(text: str, end: int) -> int:
 
 def figures(text: str) -> frozenset[str]:
     """The figures a sentence gives, bare years left out."""
-    return frozenset(m for m in _NUMBER.findall(text) if not _YEAR.match(m))
+    found = _NUMBER.findall(text)
+    return frozenset(m for m in found if not _YEAR.match(m)) if found else _NO_FIGURES
 
 
 def _is_sourced(text: str) -> bool:
     """A source named: "said", "according to" (the pattern is run only where one of its words stands)."""
     low = folded(text)
-    return any(word in low for word in _SOURCE_WORDS) and _SOURCED.search(text) is not None
+    return any(map(low.__contains__, _SOURCE_WORDS)) and _SOURCED.search(text) is not None
 
 
 def _is_quote(text: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # A run of capitalised words longer than this is a heading or a shout, not a name.
 MAX_NAME_WORDS = 8
@@ -125,11 +125,16 @@ _VERB_END = re.compile(r"(?:ed|[^s]s)$")
 
 
 def _clean_name(name: str) -> str:
-    return _POSSESSIVE.sub("", name)
+    """*name* without a possessive "'s" at its end."""
+    if "\n" in name:
+        return _POSSESSIVE.sub("", name)  # "$" also matches before a final line break
+    return name[:-2] if name.endswith(_POSSESSIVE_ENDS) else name
 
 
-@dataclass(frozen=True, slots=True)
-class _Run:
+_POSSESSIVE_ENDS = ("'s", "\u2019s")
+
+
+class _Run(NamedTuple):
     """What a run of capitalised words says about itself, wherever it stands."""
 
     offset: int  # where the name starts in the run, past capitalised function words ("The", "In")

@@ -24,6 +24,8 @@ _SUFFIXES = ("ations", "ation", "edly", "ings", "ing", "ies", "ied", "ed", "es",
 
 def stem(word: str) -> str:
     """A light suffix stripper: enough to match "attacks" with "attack", not a full stemmer."""
+    if not word.endswith(_SUFFIXES):
+        return word
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             base = word[: -len(suffix)]
