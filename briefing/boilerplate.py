@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from briefing.words import folded
+
 _NAME_WORD = r"(?-i:[A-Z][\w'.\u2019-]*)"
 _NAME = _NAME_WORD + r"(?: (?:" + _NAME_WORD + r"|van|von|de|der|da|di|al|bin|la|le|du)){0,4}"
 _NAMES = _NAME + r"(?:,? (?:and|&) " + _NAME + r")?"
@@ -209,8 +211,18 @@ _MONTHS = re.compile(r"(?<![A-Za-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|n
 _STAMPED = re.compile(r"published|updated|posted|\d:\d\d", re.IGNORECASE)
 
 
+# Each of _HAS_TIME's times holds a digit or one of these words: the pattern
+# (slow, it ignores case) is run only on a line that does.
+_DIGIT = re.compile(r"\d")
+_TIME_WORDS_HELD = ("ago", "today", "yesterday", "published", "updated", "posted", "min read")
+
+
 def _is_timestamp(core: str) -> bool:
-    if len(core) > 120 or not _HAS_TIME.search(core) or not _TIMESTAMP.match(core):
+    if len(core) > 120:
+        return False
+    if _DIGIT.search(core) is None and not any(map(folded(core).__contains__, _TIME_WORDS_HELD)):
+        return False
+    if not _HAS_TIME.search(core) or not _TIMESTAMP.match(core):
         return False
     # Several months in a row without a time are a table's column heads ("Feb 87 Jan 87 Feb 86").
     months = len(_MONTHS.findall(core))
@@ -232,7 +244,7 @@ def boilerplate_reason(line: str) -> str | None:
     core = _core(line)
     if not core:
         return None
-    if len(core.split()) > MAX_WORDS:
+    if len(core.split(None, MAX_WORDS)) > MAX_WORDS:  # more words than that, without splitting them all
         return None
     if _is_timestamp(core):
         return "timestamp"

@@ -58,7 +58,7 @@ class Furniture:
 
 def is_prose(text: str) -> bool:
     """A line of running text: a sentence of some length, or more than one sentence."""
-    words = len(text.split())
+    words = len(text.split(None, 40))  # the count up to 41: enough to tell
     if words >= 40:
         return True
     if words < PROSE_MIN_WORDS:
@@ -72,7 +72,7 @@ _MENU_JOINERS = frozenset({"&", "and", "of", "the", "in", "for", "to", "a", "at"
 def _is_fragment(text: str) -> bool:
     """A menu item: a word or three, capitalised, no stop, no figures ("Chelsea v Birmingham"
     and a line with figures are a list's or a table's rows)."""
-    words = text.split()
+    words = text.split(None, FRAGMENT_WORDS)  # the first words, and the rest as one
     return (len(words) <= FRAGMENT_WORDS and not shapes.ends_with_stop(text) and not shapes.is_bullet(text)
             and not any(c.isdigit() for c in text)
             and all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in _MENU_JOINERS for w in words))
