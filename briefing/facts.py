@@ -301,7 +301,7 @@ def extract_facts(sentences: list[Sentence]) -> list[Fact]:
         facts.append(Fact(kind, text, sentence.anchor, attribution))  # type: ignore[arg-type]
 
     def surname(name: str) -> str:
-        return name.split()[-1].split("-")[-1]
+        return name.rsplit(None, 1)[-1].rsplit("-", 1)[-1]
 
     scanned = 0
     for sentence in sentences:
@@ -317,10 +317,11 @@ def extract_facts(sentences: list[Sentence]) -> list[Fact]:
             add("date", date, sentence)
         for kind, name in names(text):
             # "Assad" after "Bashar al-Assad" is the same person, whatever it looks like alone.
-            if surname(name) in surnames:
+            last = surname(name)
+            if last in surnames:
                 continue
             if kind == "person":
-                surnames.add(surname(name))
+                surnames.add(last)
             if kind == "organisation":
                 m = _WITH_ACRONYM.fullmatch(name)
                 if m:

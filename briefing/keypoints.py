@@ -125,7 +125,9 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
 def extract(sentences: list[Sentence], count: int | None = None) -> list[KeyPoint]:
     """The *count* key sentences of *sentences*: the lede, then what it leaves out, each anchored."""
     sentences = sentences[:MAX_RANKED]
-    candidates = [i for i, s in enumerate(sentences) if len(s.text.split()) >= MIN_WORDS] or list(range(len(sentences)))
+    # (Words counted only as far as MIN_WORDS.)
+    candidates = [i for i, s in enumerate(sentences) if len(s.text.split(None, MIN_WORDS)) >= MIN_WORDS]
+    candidates = candidates or list(range(len(sentences)))
     if not candidates:
         return []
     count = point_count(len(candidates)) if count is None else count
