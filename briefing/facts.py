@@ -193,7 +193,8 @@ def _figures(text: str, low: str, digit: re.Match[str] | None) -> Iterable[tuple
             # to it: "the death toll rose to 95", "the number of people
             # killed ... rose to 48".
             lead = text[max(0, m.start("num") - 160) : m.start("num")]
-            toll = _TOLL.search(lead) if any(word in folded(lead) for word in ("toll", "number of")) else None
+            low_lead = folded(lead)  # the pattern (it ignores case) only where its words stand
+            toll = _TOLL.search(lead) if "toll" in low_lead or "number of" in low_lead else None
             if toll is None:
                 continue
             yield f"{toll.group('subject').lower()}: {num}", attribution

@@ -38,7 +38,9 @@ def tokens(text: str) -> list[str]:
 
 
 # What each token becomes (its stem, or None for a stop word): news repeats its words,
-# and this is most of the time spent on a sentence. Bounded: cleared when it grows large.
+# and this is most of the time spent on a sentence. A dict that works out what it lacks,
+# so that a sentence's tokens are looked up in one map() without a Python call each.
+# Bounded: cleared when it grows large.
 class _Stems(dict[str, "str | None"]):
     def __missing__(self, token: str) -> str | None:
         low = token.lower().replace("\u2019", "'")
