@@ -174,6 +174,11 @@ def main() -> int:
     if missing("bbc-dev"):
         print(missing("bbc-dev"))
         return 0
+    known = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{args.against}^{{commit}}"], cwd=ROOT,
+                           capture_output=True)
+    if known.returncode != 0:
+        print(f"parse_speed: {args.against!r} is not a revision of this repository", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory(prefix="parse-speed-") as tmp:
         scratch = Path(tmp)
         (scratch / "before").mkdir()
