@@ -58,6 +58,8 @@ _PERSON_CUES_BEFORE = re.compile(rf"\b(?:{_CUE_WORDS})\s*,?\s*$")
 _CUE_ENDS = tuple(_CUE_WORDS.split("|"))
 _TITLE_ABBREVIATION = re.compile(r"\b(?:Lt|Col|Gen|Mr|Mrs|Ms|Dr|Sgt|Capt|Maj|Adm|Sen|Rep|Gov)\.\s*$")
 _PERSON_CUES_AFTER = re.compile(r"^\s*(?:,\s*)?(?:said|says|told|stated|added|warned|announced)\b")
+# What the patterns looking forward from a name can find first, past spaces.
+_CUE_AFTER_FIRST = ",satw"
 _ORG_WORDS = {
     "Organization", "Organisation", "Observatory", "Ministry", "Council", "Army", "Forces",
     "Committee", "Party", "Group", "Movement", "Front", "Brigade", "Brigades", "Corps",
@@ -114,10 +116,12 @@ _POSSESSIVE = re.compile(r"['\u2019]s$")
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 _DEMONYM_END = re.compile(r"(?:ian|ish|ese|i|an)$")
 _LOWER_WORD_NEXT = re.compile(r"\s+[a-z]")
-_PLACE_WORD_NEXT = re.compile(
-    r"\s+(?:province|prefecture|county|state|city|town|village|district|governorate|region|"
-    r"area|peninsula|island|coast|valley|border|port)\b"
+_PLACE_NEXT_WORDS = (
+    "province|prefecture|county|state|city|town|village|district|governorate|region|"
+    "area|peninsula|island|coast|valley|border|port"
 )
+_PLACE_WORD_NEXT = re.compile(rf"\s+(?:{_PLACE_NEXT_WORDS})\b")
+_PLACE_NEXT_FIRST = "".join(sorted({word[0] for word in _PLACE_NEXT_WORDS.split("|")}))
 _PLAIN_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
 _VERB_NEXT = re.compile(r"\s+([a-z]+)\b")
 _APPOSITION_NEXT = re.compile(r"\s*,\s+(?:the|a|an)\s")
@@ -241,10 +245,14 @@ def _classify(run: _Run, start: int, before: str, after: str, acronym_after: boo
         return "person", name
     at_start = start <= _CUE_REACH and not before.strip(" \"'\u201c")
     cue_end = ends[:-1].rstrip() if ends.endswith(",") else ends
-    if (cue_end.endswith(_CUE_ENDS) and _PERSON_CUES_BEFORE.search(before)) or _PERSON_CUES_AFTER.match(after):
+    # And those looking forward only where the next word starts as they need.
+    following = after.lstrip()[:1]
+    if (cue_end.endswith(_CUE_ENDS) and _PERSON_CUES_BEFORE.search(before)) or (
+        following and following in _CUE_AFTER_FIRST and _PERSON_CUES_AFTER.match(after)
+    ):
         if not run.single or not at_start:
             return "person", name
-    if _PLACE_WORD_NEXT.match(after):
+    if following and following in _PLACE_NEXT_FIRST and _PLACE_WORD_NEXT.match(after):
         return "place", name
     # Two or three plain capitalised words with no other reading are a person's
     # name when a verb or an apposition follows ("Luisa Gonzalez won", "Daniel
