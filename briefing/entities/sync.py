@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing.entities.extract import Mention, mentions
-from briefing.entities.store import Writer, connect
+from briefing.entities.store import connect
+from briefing.entities.writer import Writer
 from briefing.model import Entry
 
 # Below this many files to read, worker processes cost more than they save.
@@ -86,14 +87,18 @@ def sync(index_dir: Path, content: Path, progress: Callable[[int, int], None] | 
                 pending += 1
                 report.read += 1
                 if pending >= BATCH:
-                    writer.finish()
+                    writer.save()
+                    if writer.due():
+                        writer.count()
                     con.execute("COMMIT")
                     pending = 0
                     if progress:
                         progress(report.read, len(jobs))
-            if con.in_transaction:
-                writer.finish()
-                con.execute("COMMIT")
+            if not con.in_transaction:
+                con.execute("BEGIN")
+            writer.save()
+            writer.count()
+            con.execute("COMMIT")
             if progress:
                 progress(report.read, len(jobs))
         finally:
