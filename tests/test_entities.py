@@ -288,6 +288,30 @@ def test_a_pass_killed_half_way_leaves_the_next_one_to_finish_it_with_the_right_
     assert aleppo[3] == 14
 
 
+def test_a_reading_process_killed_is_one_line_for_the_user_not_a_traceback(archive, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    import briefing.entities.sync as names
+    from briefing.cli.common import CommandError
+    from briefing.cli.entity import sync_names
+
+    folder, index_dir = archive
+    index = ContentIndex(folder, index_dir)
+    index.update()
+
+    def killed(jobs, workers):
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+        yield
+
+    monkeypatch.setattr(names, "_read_all", killed)
+    with pytest.raises(CommandError, match="run 'briefing index' again"):
+        sync_names(index, quiet=True)
+    monkeypatch.undo()
+    sync_names(index, quiet=True)
+    with Reader(index_dir) as reader:
+        assert reader.find("HTS")
+
+
 def test_a_second_process_finding_names_leaves_the_work_to_the_first(archive):
     folder, index_dir = archive
     index = ContentIndex(folder, index_dir)
