@@ -31,7 +31,8 @@ class Writer:
     def __init__(self, con: sqlite3.Connection) -> None:
         self.con = con
         self._known: set[str] = set()
-        self._ids: dict[str, int] = {}  # a name as written, and as matched, to its id
+        self._written: dict[str, int] = {}  # a name as written, to its id
+        self._ids: dict[str, int] = {}  # a name as matched (its key), to its id
         self._next = con.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM names").fetchone()[0]
         # Names whose entity must be counted again: those of an earlier pass that did not finish, and this one's.
         self.touched: set[int] = {n for (n,) in con.execute("SELECT name FROM stale")}
@@ -53,7 +54,7 @@ class Writer:
                 self._unsaved.add(name)
 
     def _name(self, name: str) -> int:
-        found = self._ids.get(name)
+        found = self._written.get(name)
         if found is not None:
             return found
         key = name_key(name)
@@ -67,7 +68,7 @@ class Writer:
                 found, self._next = self._next, self._next + 1
                 self.con.execute("INSERT INTO names VALUES (?, ?, ?, ?)", (found, key, name, found))
             self._ids[key] = found
-        self._ids[name] = found
+        self._written[name] = found
         return found
 
     def remove(self, rel: str) -> None:
