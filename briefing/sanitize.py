@@ -9,6 +9,7 @@ it enters the model or is printed:
 
 - :func:`clean_text` for text of several lines (a body, a note),
 - :func:`clean_line` for a field of one line (a title, a source, a warning),
+- :func:`clean_typed` for what a text box holds (a query pasted in, a saved one),
 - :func:`escape_name` for a file name or a relative path: it keeps every byte
   of the name recoverable (:func:`unescape_name`), so the escaped form can be
   both shown and used as the article's key,
@@ -88,6 +89,12 @@ def clean_text(text: str) -> str:
 def clean_line(text: str) -> str:
     """Return *text* cleaned and folded to one line with single spaces."""
     return " ".join(clean_text(text).split())
+
+
+def clean_typed(text: str) -> str:
+    """*text* in a one-line text box (typed, pasted, or put there from a file): cleaned, each line
+    break a space, and every space where it was typed (a box cleaned as one types keeps its spaces)."""
+    return clean_text(text).replace("\n", " ")
 
 
 # File names ----------------------------------------------------------------

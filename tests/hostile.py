@@ -85,3 +85,77 @@ def broken_promises(parse, data: bytes, path: Path) -> list[str]:
     if outcomes[0] != outcomes[1]:
         return ["two parses of the same input differ"]
     return []
+
+
+# Sequences that try to drive a terminal, and characters that hide or reorder text, by what they try.
+TRICKS = {
+    "OSC title": "\x1b]0;owned\x07",
+    "OSC 52 clipboard": "\x1b]52;c;cm0gLXJmIH4=\x1b\\",
+    "CSI clear": "\x1b[2J\x1b[H",
+    "CSI colour": "\x1b[31;1m",
+    "DCS": "\x1bP1$qm\x1b\\",
+    "8-bit CSI": "\x9b2J",
+    "C1 NEL": "\x85",
+    "newline": "\nforged line",
+    "carriage return": "\rhidden",
+    "bidi override": "\u202eevil\u202c",
+    "bidi isolate": "\u2067x\u2069",
+    "Arabic letter mark": "\u061c",
+    "tag characters": "\U000e0041\U000e0042",
+    "Hangul filler": "\u3164",
+    "grapheme joiner": "\u034f",
+    "halfwidth filler": "\uffa0",
+    "choseong filler": "\u115f\u1160",
+    "zero width": "\u200b\u200d",
+    "soft hyphen": "\u00ad",
+}
+# Every trick at once, as a note or a paragraph carries them.
+ALL_TRICKS = "".join(TRICKS.values())
+# What the newline trick tries to put on a line of its own.
+FORGED = "forged line"
+DOHA = "D\u043eha"  # with a Cyrillic o
+
+
+def quoted(text: str) -> str:
+    """*text* as a double-quoted YAML scalar: controls as escapes (YAML allows no raw ones), the rest as is."""
+    inner = "".join(f"\\u{ord(c):04x}" if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in '"\\' else c
+                    for c in text)
+    return f'"{inner}"'
+
+
+def raw_name(folder: Path, name: bytes) -> Path:
+    """The path of *name* in *folder*, whatever bytes the name holds."""
+    import os
+
+    return Path(os.fsdecode(os.path.join(os.fsencode(folder), name)))
+
+
+def write_hostile_folder(folder: Path) -> Path:
+    """A content folder where every trick is in a file's name and in each field the reader shows.
+
+    One article a trick: its name, title, source, tags, link, author,
+    description, key points and a paragraph carry the trick (the body's
+    newline moves a paragraph, as it may: it forges nothing). They tell one
+    story, so each is the others' related coverage. Beside them a name that
+    is not UTF-8, and two files that cannot be read, with hostile names.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, (label, trick) in enumerate(TRICKS.items()):
+        in_body = trick.replace(FORGED, "next paragraph")
+        fields = {
+            "title": f"T{n}{trick} {DOHA}", "source": f"Wire{trick}", "url": f"https://example.com/{n}{trick}",
+            "author": f"By{trick}", "description": f"Desc{trick}",
+        }
+        front = "".join(f"{key}: {quoted(value)}\n" for key, value in fields.items())
+        front += f"tags: [{quoted(f'tag{trick}')}]\nkey_points:\n  - {quoted(f'KP{n}{trick}')}\n"
+        front += f"date: 2024-12-0{1 + n % 9}\n"
+        body = (f"Officials said 40 people were killed in Aleppo on Monday{in_body}, according to the ministry. "
+                f"Rebels from Hayat Tahrir al-Sham entered the city, {label} reported.\n")
+        name = f"{n:02}-{label.replace(' ', '-')}{trick}.md".replace("/", "-")
+        (folder / name).write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    raw_name(folder, b"latin-\xe9\xff\x1b[2J.txt").write_bytes(
+        b"Name not in UTF-8\nOfficials said 40 people were killed in Aleppo on Monday. More text.\n")
+    # Skipped, and named in the notification that says so.
+    (folder / f"empty{TRICKS['OSC title']}{TRICKS['newline']}.md").write_bytes(b"")
+    (folder / f"binary{TRICKS['CSI clear']}{TRICKS['bidi override']}.txt").write_bytes(b"\x00\x01\x02" * 100)
+    return folder

@@ -17,29 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile import FORBIDDEN
-
-TRICKS = {
-    "OSC title": "\x1b]0;owned\x07",
-    "OSC 52 clipboard": "\x1b]52;c;cm0gLXJmIH4=\x1b\\",
-    "CSI clear": "\x1b[2J\x1b[H",
-    "CSI colour": "\x1b[31;1m",
-    "DCS": "\x1bP1$qm\x1b\\",
-    "8-bit CSI": "\x9b2J",
-    "C1 NEL": "\x85",
-    "newline": "\nforged line",
-    "carriage return": "\rhidden",
-    "bidi override": "\u202eevil\u202c",
-    "bidi isolate": "\u2067x\u2069",
-    "Arabic letter mark": "\u061c",
-    "tag characters": "\U000e0041\U000e0042",
-    "Hangul filler": "\u3164",
-    "grapheme joiner": "\u034f",
-    "halfwidth filler": "\uffa0",
-    "choseong filler": "\u115f\u1160",
-    "zero width": "\u200b\u200d",
-    "soft hyphen": "\u00ad",
-}
+from hostile import DOHA, FORBIDDEN, TRICKS, quoted, raw_name
 
 
 @pytest.mark.parametrize("trick", TRICKS.values(), ids=TRICKS.keys())
@@ -80,20 +58,6 @@ def briefing(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """The command as a user runs it; output as the bytes the terminal would get."""
     return subprocess.run([sys.executable, "-m", "briefing", *args], capture_output=True, timeout=timeout,
                           env={**os.environ, "PYTHONIOENCODING": "utf-8"})
-
-
-def raw_name(folder: Path, name: bytes) -> Path:
-    return Path(os.fsdecode(os.path.join(os.fsencode(folder), name)))
-
-
-DOHA = "D\u043eha"  # with a Cyrillic o
-
-
-def quoted(text: str) -> str:
-    """*text* as a double-quoted YAML scalar: controls as escapes (YAML allows no raw ones), the rest as is."""
-    inner = "".join(f"\\u{ord(c):04x}" if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in '"\\' else c
-                    for c in text)
-    return f'"{inner}"'
 
 
 @pytest.fixture

@@ -11,8 +11,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from briefing.sanitize import shown_path, unescape_name
 from briefing.tui.look import stylesheet_beside
 from briefing.tui.widgets.key_hints import KeyHints
+from briefing.tui.widgets.text_box import TextBox
 
 
 class DigestScreen(ModalScreen[Path | None]):
@@ -31,14 +33,15 @@ class DigestScreen(ModalScreen[Path | None]):
         with Vertical(id="digest-body"):
             plural = "s" if self.count != 1 else ""
             yield Static(Text(f"Write a Markdown digest of the {self.count} listed article{plural} to:"))
-            yield Input(str(self.default), id="digest-path")
+            # Offered in the working folder, whose name may be anyone's: shown escaped, read back unescaped.
+            yield TextBox(shown_path(self.default), id="digest-path")
             yield Static(Text("enter writes, esc cancels"), id="digest-hint")
         yield KeyHints()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         value = event.value.strip()
-        self.dismiss(Path(value).expanduser() if value else None)
+        self.dismiss(Path(unescape_name(value)).expanduser() if value else None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

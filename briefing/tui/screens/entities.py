@@ -31,6 +31,7 @@ from briefing.tui.look import Look, stylesheet_beside
 from briefing.tui.widgets.entity_list import EntityChosen, EntityHighlighted, EntityList
 from briefing.tui.widgets.key_hints import KeyHints
 from briefing.tui.widgets.mention_list import MentionChosen, MentionList, MoreWanted
+from briefing.tui.widgets.text_box import TextBox
 
 KINDS = {None: "All kinds", "person": "People", "place": "Places", "organisation": "Organisations"}
 LISTED = 300
@@ -120,7 +121,7 @@ class EntitiesScreen(Screen[Pick | None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="entities-body"):
             with Vertical(id="entities-side"):
-                yield Input(placeholder="Find a name", id="entities-find")
+                yield TextBox(placeholder="Find a name", id="entities-find")
                 yield EntityList(self.look, id="entities-list")
             with Vertical(id="entity-detail"):
                 yield Static(id="entity-head")
@@ -199,7 +200,7 @@ class EntitiesScreen(Screen[Pick | None]):
         self.entities = entities
         listing = self.query_one(EntityList)
         listing.set_entities(entities, self._nothing(), quietly=True)
-        listing.border_title = self._title()
+        listing.border_title = Text(self._title())  # it quotes what was typed: never markup
         listing.border_subtitle = "1-4 kind  a this article"
         if first is None:
             self.current = None

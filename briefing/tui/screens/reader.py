@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -19,6 +20,7 @@ from textual.worker import get_current_worker
 from briefing.listing import Listing, Problems, page
 from briefing.model import Entry
 from briefing.review import Outcome
+from briefing.sanitize import clean_line
 from briefing.search.catalogue import Snapshot
 from briefing.search.engine import Results
 from briefing.stories.story import StoriesOfList, additions, arrival_order, stories_of
@@ -144,7 +146,9 @@ class ReaderScreen(Searching, Reviewing, Watching, Linking, Fetching, EntityBrow
                      folder=str(self.services.content), separator=self.look.glyphs.separator, by_rel=self._by_rel,
                      hidden=self.hidden, show_hidden=self.show_hidden)
         articles.set_states(self.review.states)
-        articles.border_title = (f"{self.listed_watch}: " if self.listed_watch and hits is not None else "") + shown.title
+        # A saved search's name is outside text (its file may have been written by anything): as text, never markup.
+        named = f"{clean_line(self.listed_watch)}: " if self.listed_watch and hits is not None else ""
+        articles.border_title = Text(named + shown.title)
         articles.set_entries(shown.entries, shown.empty, shown.snippets if hits is not None else None)
 
     def action_cycle_order(self) -> None:
@@ -189,7 +193,9 @@ class ReaderScreen(Searching, Reviewing, Watching, Linking, Fetching, EntityBrow
     def set_status(self, what: str, text: str) -> None:
         """The status line: the reading pane's lower border, what each of indexing and fetching says."""
         self._status[what] = text
-        self.query_one(ReadingPane).border_subtitle = self.look.glyphs.separator.join(t for t in self._status.values() if t)
+        # It quotes feeds' names and what their servers said: text, never markup.
+        status = self.look.glyphs.separator.join(t for t in self._status.values() if t)
+        self.query_one(ReadingPane).border_subtitle = Text(status)
 
     # Following the list
 

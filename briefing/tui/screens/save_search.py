@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from briefing.tui.look import stylesheet_beside
 from briefing.tui.widgets.key_hints import KeyHints
+from briefing.tui.widgets.text_box import TextBox
 from briefing.watches import MAX_NAME
 
 
@@ -31,7 +32,7 @@ class SaveSearchScreen(ModalScreen[str | None]):
         with Vertical(id="save-search-body"):
             kept = f" (with the {self.filter} filter)" if self.filter != "all" else ""
             yield Static(Text(f"Save the search {self.query_text}{kept} as:"))
-            yield Input(self.suggested, max_length=MAX_NAME, id="save-search-name")
+            yield TextBox(self.suggested, max_length=MAX_NAME, id="save-search-name")
             yield Static(Text("enter saves, esc cancels; W lists the saved searches"), id="save-search-hint")
         yield KeyHints()
 

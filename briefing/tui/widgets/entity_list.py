@@ -6,21 +6,15 @@ costs nothing to show (an OptionList measures every option first).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from rich.segment import Segment
 from textual.binding import Binding
-from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from briefing.entities.store import Entity
 from briefing.tui.look import Look, stylesheet_beside
 from briefing.tui.widgets.article_list import fit
-
-ROW_HEIGHT = 2
+from briefing.tui.widgets.row_list import RowList, iso_date
 
 
 class EntityHighlighted(Message):
@@ -35,7 +29,7 @@ class EntityChosen(Message):
         self.entity = entity
 
 
-class EntityList(ScrollView, can_focus=True, inherit_bindings=False):
+class EntityList(RowList):
     DEFAULT_CSS = stylesheet_beside(__file__)
     SCOPED_CSS = False
     BINDINGS = [
@@ -47,23 +41,17 @@ class EntityList(ScrollView, can_focus=True, inherit_bindings=False):
     ]
     COMPONENT_CLASSES = {"entity-list--name", "entity-list--meta", "entity-list--cursor", "entity-list--empty"}
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
-
     def __init__(self, look: Look, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.look = look
-        self.entities: list[Entity] = []
+        self.rows: list[Entity] = []
         self.empty_message = "Loading" + look.glyphs.ellipsis
-
-    @property
-    def current(self) -> Entity | None:
-        return self.entities[self.cursor] if 0 <= self.cursor < len(self.entities) else None
 
     def set_entities(self, entities: list[Entity], empty: str, quietly: bool = False) -> None:
         """Show *entities*, the first highlighted; *quietly*: without saying so (the caller shows it)."""
-        self.entities = entities
+        self.rows = entities
         self.empty_message = empty
-        self.virtual_size = Size(0, len(entities) * ROW_HEIGHT)
+        self.fit_rows()
         self.scroll_to(y=0, animate=False, immediate=True)
         if quietly:
             self.set_reactive(EntityList.cursor, 0)
@@ -75,16 +63,16 @@ class EntityList(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width
         base = self.rich_style
         look = self.look
-        if not self.entities:
+        if not self.rows:
             if y == 0:
                 style = base + self.get_component_rich_style("entity-list--empty")
                 return Strip([Segment(fit(self.empty_message, width, look.glyphs.ellipsis), style)]
                              ).adjust_cell_length(width, base)
             return Strip.blank(width, base)
-        index, part = divmod(y + int(self.scroll_offset.y), ROW_HEIGHT)
-        if index >= len(self.entities):
+        index, part = self.row_at(y)
+        if index >= len(self.rows):
             return Strip.blank(width, base)
-        entity = self.entities[index]
+        entity = self.rows[index]
         at_cursor = index == self.cursor
         style = base + self.get_component_rich_style("entity-list--name" if part == 0 else "entity-list--meta")
         if at_cursor:
@@ -94,40 +82,14 @@ class EntityList(ScrollView, can_focus=True, inherit_bindings=False):
             text = f"{marker} {entity.name}"
         else:
             articles = f"{entity.articles} article{'s' if entity.articles != 1 else ''}"
-            latest = look.date(_date(entity.last)) if entity.last else ""
+            latest = look.date(iso_date(entity.last)) if entity.last else ""
             text = "   " + look.glyphs.separator.join(p for p in (entity.kind, articles, latest) if p)
         return Strip([Segment(fit(text, width, look.glyphs.ellipsis), style)]).adjust_cell_length(width, style)
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self.refresh()
-
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.entities) - 1)) if self.entities else 0
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
-        self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
-        self.scroll_to_region(Region(0, new * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False, force=True, immediate=True)
+    def cursor_moved(self, new: int) -> None:
         if (entity := self.current) is not None:
             self.post_message(EntityHighlighted(entity))
-
-    def action_cursor(self, step: int) -> None:
-        self.cursor += step
-
-    def action_page(self, step: int) -> None:
-        self.cursor += step * max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1)
 
     def action_choose(self) -> None:
         if (entity := self.current) is not None:
             self.post_message(EntityChosen(entity))
-
-    def on_resize(self, event) -> None:
-        self.virtual_size = Size(0, len(self.entities) * ROW_HEIGHT)
-
-
-def _date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None

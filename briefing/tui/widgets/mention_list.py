@@ -14,18 +14,15 @@ from collections.abc import Mapping
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from briefing.entities.store import Row
 from briefing.model import Entry
 from briefing.tui.look import Look, stylesheet_beside
 from briefing.tui.widgets.article_list import MARGIN, fit
+from briefing.tui.widgets.row_list import RowList, iso_date
 
-ROW_HEIGHT = 4
 # More rows are asked for when the cursor comes this close to the last one read.
 READ_AHEAD = 25
 
@@ -40,7 +37,8 @@ class MoreWanted(Message):
     """The cursor nears the last row read: the next page, please."""
 
 
-class MentionList(ScrollView, can_focus=True, inherit_bindings=False):
+class MentionList(RowList):
+    ROW_HEIGHT = 4
     DEFAULT_CSS = stylesheet_beside(__file__)
     SCOPED_CSS = False
     BINDINGS = [
@@ -53,8 +51,6 @@ class MentionList(ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {"mention-list--title", "mention-list--meta", "mention-list--name",
                          "mention-list--cursor", "mention-list--empty"}
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
-
     def __init__(self, look: Look, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.look = look
@@ -64,14 +60,10 @@ class MentionList(ScrollView, can_focus=True, inherit_bindings=False):
         self.empty_message = ""
         self._wrapped: dict[tuple[int, int], list[str]] = {}
 
-    @property
-    def current(self) -> Row | None:
-        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
-
     def set_rows(self, rows: list[Row], entries: Mapping[str, Entry], more: bool, empty: str = "") -> None:
         self.rows, self.entries, self.more, self.empty_message = list(rows), entries, more, empty
         self._wrapped.clear()
-        self.virtual_size = Size(0, len(self.rows) * ROW_HEIGHT)
+        self.fit_rows()
         self.cursor = 0
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
@@ -79,7 +71,7 @@ class MentionList(ScrollView, can_focus=True, inherit_bindings=False):
     def add_rows(self, rows: list[Row], more: bool) -> None:
         self.rows.extend(rows)
         self.more = more
-        self.virtual_size = Size(0, len(self.rows) * ROW_HEIGHT)
+        self.fit_rows()
         self.refresh()
 
     # Drawing
@@ -93,7 +85,7 @@ class MentionList(ScrollView, can_focus=True, inherit_bindings=False):
                 style = base + self.get_component_rich_style("mention-list--empty")
                 return Strip([Segment(fit(self.empty_message, width, glyphs.ellipsis), style)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
-        index, part = divmod(y + int(self.scroll_offset.y), ROW_HEIGHT)
+        index, part = self.row_at(y)
         if index >= len(self.rows):
             return Strip.blank(width, base)
         row = self.rows[index]
@@ -103,7 +95,7 @@ class MentionList(ScrollView, can_focus=True, inherit_bindings=False):
         if part == 0:
             entry = self.entries.get(row.rel)
             style = base + self.get_component_rich_style("mention-list--title")
-            head = glyphs.separator.join(p for p in (row.date and self.look.date(_date(row.date)),
+            head = glyphs.separator.join(p for p in (row.date and self.look.date(iso_date(row.date)),
                                                      entry.source if entry else None) if p)
             title = self.look.title(entry.title) if entry else row.rel
             text = f"{head}{glyphs.dash}{title}" if head else title
@@ -141,44 +133,19 @@ class MentionList(ScrollView, can_focus=True, inherit_bindings=False):
             self._wrapped[key] = lines
         return lines
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self.refresh()
-
     # Moving
 
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
-        self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
-        self.scroll_to_region(Region(0, new * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False, force=True, immediate=True)
+    def cursor_moved(self, new: int) -> None:
         if self.more and new >= len(self.rows) - READ_AHEAD:
             self.post_message(MoreWanted())
-
-    def action_cursor(self, step: int) -> None:
-        self.cursor += step
-
-    def action_page(self, step: int) -> None:
-        self.cursor += step * max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1)
 
     def action_choose(self) -> None:
         if (row := self.current) is not None:
             self.post_message(MentionChosen(row))
 
     def on_resize(self, event) -> None:
-        self.virtual_size = Size(0, len(self.rows) * ROW_HEIGHT)
+        self.fit_rows()
         self._wrapped.clear()
-
-
-def _date(text: str):
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def _marked(text: str, name: str, style: Style, name_style: Style) -> list[Segment]:

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from briefing.links import hyperlinks_supported, link
 from briefing.model import Anchor, Article
+from briefing.sanitize import escape_name
 from briefing.tui.look import Look, stylesheet_beside
 from briefing.tui.widgets.article_text import ArticleText
 
@@ -173,5 +174,6 @@ class ReadingPane(VerticalScroll, inherit_bindings=False):
         return line
 
     def details(self, article: Article) -> str:
-        parts = [article.source, self.look.date(article.date), article.path.name]
+        # The file's name is the folder's, not Briefing's: shown escaped, as in the list and the messages.
+        parts = [article.source, self.look.date(article.date), escape_name(article.path.name)]
         return self.look.glyphs.separator.join(p for p in parts if p)

@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 from briefing.tui.look import Look, stylesheet_beside
 from briefing.tui.messages import SearchCleared, SearchDone, SearchNotRun
 from briefing.tui.services.search import Search
+from briefing.tui.widgets.text_box import TextBox
 
 
 # Keys that reach the terminal this close together come from a paste (or a
@@ -29,7 +30,7 @@ PASTE_GAP = 0.01
 PASTE_DELAY = 0.4
 
 
-class SearchInput(Input):
+class SearchInput(TextBox):
     # When the last two keys reached the terminal (as the driver read them, not as handled).
     key_times: tuple[float, float] = (0.0, 0.0)
 

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 from textual.binding import Binding
-from textual.geometry import Region, Size
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from briefing.sanitize import clean_line
 from briefing.tui.look import Look, stylesheet_beside
 from briefing.tui.messages import WatchChosen, WatchRemoveAsked
-from briefing.tui.widgets.article_list import MARGIN, ROW_HEIGHT, fit
+from briefing.tui.widgets.article_list import MARGIN, fit
+from briefing.tui.widgets.row_list import RowList
 
 # The first row lists every article again.
 ALL = ""
@@ -29,7 +28,7 @@ class WatchRow:
     problem: str | None = None
 
 
-class WatchList(ScrollView, can_focus=True, inherit_bindings=False):
+class WatchList(RowList):
     DEFAULT_CSS = stylesheet_beside(__file__)
     SCOPED_CSS = False
     BINDINGS = [
@@ -41,21 +40,15 @@ class WatchList(ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {"watch-list--name", "watch-list--unread", "watch-list--meta", "watch-list--cursor",
                          "watch-list--problem"}
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
-
     def __init__(self, look: Look, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.look = look
         self.rows: list[WatchRow] = []
 
-    @property
-    def current(self) -> WatchRow | None:
-        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
-
     def set_rows(self, rows: list[WatchRow]) -> None:
         previous = self.current
         self.rows = rows
-        self.virtual_size = Size(self.size.width, len(rows) * ROW_HEIGHT)
+        self.fit_rows()
         if previous is not None:
             self.cursor = next((i for i, r in enumerate(rows) if r.name == previous.name), 0)
         self.refresh()
@@ -64,7 +57,7 @@ class WatchList(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width
         base = self.rich_style
         glyphs = self.look.glyphs
-        index, part = divmod(y + int(self.scroll_offset.y), ROW_HEIGHT)
+        index, part = self.row_at(y)
         if index >= len(self.rows):
             return Strip.blank(width, base)
         row = self.rows[index]
@@ -78,7 +71,8 @@ class WatchList(ScrollView, can_focus=True, inherit_bindings=False):
             if cursor:
                 style += cursor
             count = "" if row.unread is None else f"{row.unread} unread"
-            name = "All articles" if row.name == ALL else row.name
+            # Names and queries are kept clean when saved; one the file holds from elsewhere is cleaned here.
+            name = "All articles" if row.name == ALL else clean_line(row.name)
             room = width - MARGIN - len(count) - 1
             text = fit(name, room, glyphs.ellipsis).ljust(max(room, 0)) + " " + count
             marker = (glyphs.cursor if at_cursor else " ") + (glyphs.unread + " " if unread else "  ")
@@ -91,25 +85,10 @@ class WatchList(ScrollView, can_focus=True, inherit_bindings=False):
         elif row.name == ALL:
             text = f"{row.found} articles" if row.found is not None else ""
         else:
-            shown = row.query + (f" [{row.filter}]" if row.filter != "all" else "")
+            shown = clean_line(row.query) + (f" [{row.filter}]" if row.filter != "all" else "")
             text = shown + (f"{glyphs.separator}{row.found} found" if row.found is not None else "")
         return Strip([Segment(" " * MARGIN, style), Segment(fit(text, width - MARGIN, glyphs.ellipsis), style)]
                      ).adjust_cell_length(width, style)
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self.refresh()
-
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
-        self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
-        self.scroll_to_region(Region(0, new * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False, force=True, immediate=True)
-
-    def action_cursor(self, step: int) -> None:
-        self.cursor += step
 
     def action_choose(self) -> None:
         if (row := self.current) is not None:
@@ -121,7 +100,4 @@ class WatchList(ScrollView, can_focus=True, inherit_bindings=False):
             self.notify("Move to a saved search to remove it.", timeout=3)
             return
         self.post_message(WatchRemoveAsked(row.name))
-
-    def on_resize(self, event) -> None:
-        self.virtual_size = Size(event.size.width, len(self.rows) * ROW_HEIGHT)
 
