@@ -288,6 +288,29 @@ def test_a_pass_killed_half_way_leaves_the_next_one_to_finish_it_with_the_right_
     assert aleppo[3] == 14
 
 
+def test_many_files_read_by_worker_processes_keep_each_its_own_names(tmp_path, monkeypatch):
+    import briefing.entities.sync as names
+
+    folder = tmp_path / "content"
+    folder.mkdir()
+    monkeypatch.setattr(names, "CHUNK", 4)  # many chunks, few out at a time
+    count = names.PARALLEL_FROM + 30
+    for n in range(count):
+        write(folder, f"n{n:03}.md", f"Report {n}", f"2024-{n % 12 + 1:02}-{n % 28 + 1:02}",
+              f"Officials in Aleppo reported {n + 2} new cases.")
+    index = ContentIndex(folder, tmp_path / "index")
+    index.update()
+    report = sync(tmp_path / "index", folder, workers=2)
+    assert report.read == count and not report.skipped
+    with Reader(tmp_path / "index") as reader:
+        (aleppo,) = reader.find("Aleppo")
+        assert aleppo.articles == count
+        rows, _ = reader.page(aleppo.id, size=count)
+    # Each article's sentence, not another's: the results come back in the order the files were given.
+    assert all(f"reported {int(r.rel[1:4]) + 2} new cases" in r.sentence for r in rows)
+    assert len({r.rel for r in rows}) == count
+
+
 def test_a_reading_process_killed_is_one_line_for_the_user_not_a_traceback(archive, monkeypatch):
     from concurrent.futures.process import BrokenProcessPool
 
