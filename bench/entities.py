@@ -28,6 +28,8 @@ import argparse
 import asyncio
 import datetime as dt
 import hashlib
+import os
+import resource
 import statistics
 import sys
 import time
@@ -74,18 +76,30 @@ def build(index_dir: Path, entries: list[Entry], rebuild: bool) -> None:
     index_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     cpu = time.process_time()
+    workers = _children_cpu()
     last = [started]
+    loads = []
 
     def progress(read: int, total: int) -> None:
+        loads.append(os.getloadavg()[0])
         if time.monotonic() - last[0] > 30:
             last[0] = time.monotonic()
             print(f"    {read}/{total} ({read / (last[0] - started):.0f} articles/s)", flush=True)
 
     report = sync(index_dir, index_dir, progress, entries=entries)
     took = time.monotonic() - started
-    print(f"  store of names: {report.read} articles in {took:.0f} s ({report.read / took:.0f} articles/s, "
-          f"this process {time.process_time() - cpu:.0f} s CPU)")
+    mine, theirs = time.process_time() - cpu, _children_cpu() - workers
+    print(f"  store of names: {report.read} articles in {took:.0f} s ({report.read / took:.0f} articles/s); "
+          f"CPU per article {mine * 1000 / max(1, report.read):.2f} ms in this process (the store), "
+          f"{theirs * 1000 / max(1, report.read):.2f} ms in the workers (reading the files); "
+          f"peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
+          f"load average during it {statistics.mean(loads or [os.getloadavg()[0]]):.1f}")
     done.touch()
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def median_ms(run, times: int) -> float:
@@ -257,7 +271,7 @@ def main() -> None:
         index_dir = args.workdir / f"names-{size}"
         build(index_dir, entries, args.rebuild)
         total, mentions, picked = pick(index_dir)
-        print(f"  {total:,} entities, {mentions:,} mentions")
+        print(f"  {total:,} entities, {mentions:,} mentions; load average now {os.getloadavg()[0]:.1f}")
         floor_wall, floor_cpu = floor_ms()
         print(f"  baseline, same run: a screen of one line of text opens in {floor_wall:.1f} ms "
               f"({floor_cpu:.1f} ms CPU)")
@@ -270,6 +284,7 @@ def main() -> None:
             results[(size, label)] = (shown, shown_cpu)
             print(f"  {label + ': ' + entity.name[:22]:<34} {entity.articles:>9,} {opened:>9.1f} ms "
                   f"{shown:>7.1f} ({shown_cpu:>5.1f}) ms {counted:>7.1f} ms {stories:>6.0f} ms")
+    print(f"\nload average at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1 / 5 / 15 min)")
     sizes = sorted({s for s, _ in results})
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]

@@ -269,9 +269,11 @@ def main() -> None:
         for kind in corpora:
             print(f"benchmarking {size:,} articles ({kind}) in {args.work} ...", file=sys.stderr, flush=True)
             results.append(bench_size(kind, size, args.work, args.runs if size < 100_000 else 1))
+            # Each corpus's figures as soon as they are measured: a run of an hour that is stopped keeps them.
+            report(results[-1:], (load, os.getloadavg()[0]))
+            sys.stdout.flush()
             if args.json:
                 args.json.write_text(json.dumps(results, indent=1))
-    report(results, (load, os.getloadavg()[0]))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from briefing.words import folded
+
 _NAME_WORD = r"(?-i:[A-Z][\w'.\u2019-]*)"
 _NAME = _NAME_WORD + r"(?: (?:" + _NAME_WORD + r"|van|von|de|der|da|di|al|bin|la|le|du)){0,4}"
 _NAMES = _NAME + r"(?:,? (?:and|&) " + _NAME + r")?"
@@ -166,10 +168,8 @@ _TIME_WORDS = (
     r"months?|am|pm|a\.m\.|p\.m\.|est|edt|cst|cdt|mst|mdt|pst|pdt|et|ct|pt|gmt|utc|bst|cet|cest|hkt|ist|jst|"
     r"aest|sast|local time|time|read|min read|\d+m|\d+h|\d+d|\d[\d:./T+Z-]*(?:am|pm|st|nd|rd|th|z)?)"
 )
-_TIMESTAMP = re.compile(
-    r"^(?:[\s,|/\u00b7\u2022:;()\u2013\u2014-]*" + _TIME_WORDS + r"(?!\w)\.?)+[\s,|/\u00b7\u2022:;()\u2013\u2014-]*$",
-    re.IGNORECASE,
-)
+_SEPARATORS = r"[\s,|/\u00b7\u2022:;()\u2013\u2014-]*"
+_TIMESTAMP = re.compile(r"^(?:" + _SEPARATORS + _TIME_WORDS + r"(?!\w)\.?)+" + _SEPARATORS + "$", re.IGNORECASE)
 # What makes a date a page's timestamp: a full date with its year, a time of day, "ago",
 # "Updated". A date without them ("Tuesday, 1 March") is a schedule in the text; "2/26 2/27",
 # "1986/87 1985/86" are a table's column heads.
@@ -209,12 +209,65 @@ _MONTHS = re.compile(r"(?<![A-Za-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|n
 _STAMPED = re.compile(r"published|updated|posted|\d:\d\d", re.IGNORECASE)
 
 
+# Each of _HAS_TIME's times holds a digit or one of these words: the pattern
+# (slow, it ignores case) is run only on a line that does.
+_DIGIT = re.compile(r"\d")
+_TIME_WORDS_HELD = ("ago", "today", "yesterday", "published", "updated", "posted", "min read")
+
+
 def _is_timestamp(core: str) -> bool:
-    if len(core) > 120 or not _HAS_TIME.search(core) or not _TIMESTAMP.match(core):
+    if len(core) > 120:
+        return False
+    if _DIGIT.search(core) is None and not any(map(folded(core).__contains__, _TIME_WORDS_HELD)):
+        return False
+    if not _HAS_TIME.search(core) or not _time_words_only(core):
         return False
     # Several months in a row without a time are a table's column heads ("Feb 87 Jan 87 Feb 86").
     months = len(_MONTHS.findall(core))
     return months <= 1 or months == 2 and bool(_STAMPED.search(core))
+
+
+# Where _TIMESTAMP could split a line in two ways: a figure's ":", "/", "-" or "." is a separator
+# or part of the figure ("10:30" or "10" ":" "30"). Past a few of them, trying every way
+# takes the pattern exponential time on a line it does not match ("1:11:1:1:1:...:1 x", 46
+# characters, took 20 s); such a line is read by _split_into_time_words instead.
+_AMBIGUOUS = re.compile(r"[:/.-]")
+MAX_AMBIGUOUS = 8
+_SEPARATOR_RUN = re.compile(_SEPARATORS)
+_TIME_WORD = re.compile(_TIME_WORDS, re.IGNORECASE)
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _time_words_only(core: str) -> bool:
+    """*core* is time words and separators only: _TIMESTAMP.match(core), the pattern itself
+    while it has few ways to split the line."""
+    if len(_AMBIGUOUS.findall(core)) <= MAX_AMBIGUOUS:
+        return _TIMESTAMP.match(core) is not None
+    return _split_into_time_words(core)
+
+
+def _split_into_time_words(core: str) -> bool:
+    """What _TIMESTAMP.match says of *core*, worked out once per place rather than once per way
+    of reaching it, from the end: the places from which the rest of *core* is more time words,
+    then separators to the end."""
+    n = len(core)
+    ending: list[int] = []  # such places, the last first
+
+    def step(i: int, j: int) -> bool:
+        """One repetition (separators, a time word not followed by a letter or digit, an optional
+        full stop) can start at *i* and end at *j*."""
+        for p in range(i, min(_SEPARATOR_RUN.match(core, i).end(), j - 1) + 1):
+            if (j == n or not _WORD_CHAR.match(core, j)) and _TIME_WORD.fullmatch(core, p, j):
+                return True
+            if core[j - 1] == "." and j - 1 > p and _TIME_WORD.fullmatch(core, p, j - 1):
+                return True
+        return False
+
+    for i in range(n, 0, -1):
+        # The nearest places first: a long run of time words is found a word at a time.
+        if _SEPARATOR_RUN.match(core, i).end() == n or any(step(i, j) for j in reversed(ending)):
+            ending.append(i)
+    return any(step(0, j) for j in reversed(ending))
 
 
 def is_stamp(line: str) -> bool:
@@ -232,7 +285,7 @@ def boilerplate_reason(line: str) -> str | None:
     core = _core(line)
     if not core:
         return None
-    if len(core.split()) > MAX_WORDS:
+    if len(core.split(None, MAX_WORDS)) > MAX_WORDS:  # more words than that, without splitting them all
         return None
     if _is_timestamp(core):
         return "timestamp"
@@ -254,4 +307,10 @@ def is_block_header(line: str) -> bool:
 
 def has_credit(line: str) -> bool:
     """A caption's credit at the end of the line: "(Image: GETTY )", "[File: Reuters]"."""
-    return _CREDIT_TAIL.search(line[-120:]) is not None
+    tail = line[-120:]
+    # Every credit ends in a bracket or "photo", or holds a colon or a bar: the
+    # pattern is run only on such a line, which most lines of text are not.
+    end = tail.rstrip()
+    if not (end.endswith((")", "]")) or ":" in end or "|" in end or end[-5:].lower() == "photo"):
+        return False
+    return _CREDIT_TAIL.search(tail) is not None

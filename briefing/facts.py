@@ -9,10 +9,15 @@ is easy to see and to mend.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from briefing.keypoints import Sentence
 from briefing.model import Fact
+from briefing.names import MONTHS as _MONTHS
+from briefing.names import VERBS as _VERBS
+from briefing.names import WEEKDAYS as _WEEKDAYS
+from briefing.names import names
+from briefing.words import folded
 
 # Output proportional to input, and time bounded, whatever the article: each
 # fact's text and attribution are cut to a length a reader can take in, at
@@ -26,8 +31,6 @@ MAX_FACT_CHARS = 120
 MAX_ATTRIBUTION_CHARS = 100
 MAX_SENTENCE_CHARS = 2000
 MAX_SCANNED_CHARS = 100_000
-# A run of capitalised words longer than this is a heading or a shout, not a name.
-MAX_NAME_WORDS = 8
 
 
 def _cut(text: str, limit: int) -> str:
@@ -70,15 +73,6 @@ _NOT_COUNTED = {
     "with", "have", "has", "had", "were", "was", "are", "is", "be", "been", "that", "which",
     "who", "as", "after", "before", "since", "while", "during", "into", "than", "including",
 }
-_VERBS = {
-    "lost", "struck", "left", "fled", "died", "took", "made", "went", "fell", "rose", "hit",
-    "came", "gave", "saw", "won", "say", "said", "remain", "remained", "were", "are", "will",
-    "would", "could", "may", "might", "can", "must", "did", "do", "does",
-}
-_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December|"
-    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
-)
 _PERCENT_OF = re.compile(r"\s+of\s+((?:the\s+)?[\w-]+)")
 
 
@@ -109,36 +103,74 @@ _NUMBER_WORD_HINT = re.compile(
 )
 
 
-def _folded(text: str) -> str:
-    """*text* in lower case, with the letters that IGNORECASE takes for an ASCII letter made that letter.
+_NUMBER_WORD_HINTS = tuple(_NUMBER_WORD_HINT.pattern.split("|"))
+_FOLDED_QUALIFIER = re.compile(rf"\b(?:{_QUALIFIER})\s")
 
-    Only for asking whether a pattern could match at all: a word that is not
-    in here cannot be in the text, whatever its case.
+
+def _number_word(text: str, low: str, pos: int, endpos: int, default: int) -> int:
+    """Where the first number word in *low* between *pos* and *endpos* could start, else *default*.
+
+    A hint inside a word ("often", "weight") starts none: a number word
+    starts a word, and the hint is at its start (or after "a " in "a hundred").
     """
-    low = text.lower()
-    if not low.isascii():
-        low = low.replace("i\u0307", "i").replace("\u0131", "i").replace("\u017f", "s")
-    return low
+    while (found := _NUMBER_WORD_HINT.search(low, pos, endpos)) is not None:
+        at = found.start()
+        if at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_"):
+            return at
+        pos = at + 1
+    return default
 
 
-def _figures(sentence: Sentence, low: str) -> Iterable[tuple[str, str | None]]:
-    text = sentence.text[:MAX_SENTENCE_CHARS]
+def _figure_matches(text: str, low: str, digit: re.Match[str] | None) -> Iterator[re.Match[str]]:
+    """The matches of _FIGURE.finditer from where the first figure could start, the
+    pattern run only from a little before each place a number could start.
+
+    *digit* is the first digit of *text*, *low* the text folded (briefing.words.folded).
+    """
     # Most sentences hold no number: the figure pattern, the costliest of
     # all, is run only where a digit or a number word could start one.
-    digit, word = _DIGIT.search(text), _NUMBER_WORD_HINT.search(low)
-    if digit is None and word is None:
+    if digit is None and not any(map(low.__contains__, _NUMBER_WORD_HINTS)):
         return
     # And from a little before the first place one could start: a figure's
     # number starts at a digit or a number word, its qualifier at most 15
     # characters and some spaces before it. (The folded text's places are
     # the text's when folding kept its length and found no combining dot to
     # take out.)
-    same_places = len(low) == len(text) and "\u0307" not in text
-    first = min(m.start() for m in (digit, word) if m is not None) if same_places else 0
-    start = max(0, len(text[:first].rstrip()) - 15)
+    if not (len(low) == len(text) and "\u0307" not in text):
+        yield from _FIGURE.finditer(text)
+        return
+    none = len(text) + 2
+    next_digit = digit.start() if digit else none
+    # A number word holds no digit: one before the first digit lies wholly
+    # before it. (Else the first digit is where to look for one from.)
+    hint = _NUMBER_WORD_HINT.search(low, 0, next_digit if digit else len(low))
+    next_word = _number_word(text, low, hint.start(), len(low), none) if hint else next_digit
+    start = max(0, len(text[: hint.start() if hint else next_digit].rstrip()) - 15)
+    while (could_start := min(next_digit, next_word)) < none:
+        # The next figure starts at its number, which starts at a digit or at
+        # most two characters before a number word ("a hundred"), or at its
+        # qualifier, at most 14 characters and some spaces before that; the
+        # pattern (slow: it ignores case) is run from the number on, unless
+        # a qualifier (looked for in the folded text) stands in between.
+        start = max(start, len(text[: max(0, could_start - 2)].rstrip()) - 14)
+        qualifier = _FOLDED_QUALIFIER.search(low, start, could_start + 14)
+        number = could_start - 2 if qualifier is None else min(qualifier.start(), could_start - 2)
+        m = _FIGURE.search(text, max(start, number))
+        if m is None:
+            return
+        yield m
+        start = m.end()
+        if next_digit < start:
+            found = _DIGIT.search(text, start)
+            next_digit = found.start() if found else none
+        if next_word < start:
+            next_word = _number_word(text, low, start, len(low), none)
+
+
+def _figures(text: str, low: str, digit: re.Match[str] | None) -> Iterable[tuple[str, str | None]]:
     attribution: str | None = None
     attributed = False
-    for m in _FIGURE.finditer(text, start):
+    for m in _figure_matches(text, low, digit):
         num = m.group("num")
         # The words just before the number; a search over all the text
         # before it, for each number, made a long sentence quadratic.
@@ -160,7 +192,9 @@ def _figures(sentence: Sentence, low: str) -> Iterable[tuple[str, str | None]]:
             # A bare number says nothing on its own, unless a toll leads up
             # to it: "the death toll rose to 95", "the number of people
             # killed ... rose to 48".
-            toll = _TOLL.search(text[max(0, m.start("num") - 160) : m.start("num")])
+            lead = text[max(0, m.start("num") - 160) : m.start("num")]
+            low_lead = folded(lead)  # the pattern (it ignores case) only where its words stand
+            toll = _TOLL.search(lead) if "toll" in low_lead or "number of" in low_lead else None
             if toll is None:
                 continue
             yield f"{toll.group('subject').lower()}: {num}", attribution
@@ -187,40 +221,56 @@ _SAID_BY = re.compile(
 )
 
 
+_SAYING = re.compile("said|says|stated|reported|confirmed|announced|told")
+
+
 def _attribution(text: str) -> str | None:
-    m = _ACCORDING.search(text) or _SAID_BY.search(text)
+    # Each pattern only where its words stand.
+    m = _ACCORDING.search(text) if "ccording to " in text else None
+    if m is None and _SAYING.search(text):
+        m = _SAID_BY.search(text)
     return _cut(m.group(1).strip(), MAX_ATTRIBUTION_CHARS) if m else None
 
 
 # Dates --------------------------------------------------------------------
 
-_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-# Each pattern, with a pattern of the words one of which it cannot match
-# without (in the text as it is, or folded to lower case for a pattern that
-# ignores case; see _folded): a date pattern is run only on a sentence
-# holding one of its words, which most sentences do not.
+# Each pattern runs only on a sentence holding words it cannot match
+# without, which most sentences do not: a month's name (as written) and a
+# digit, a weekday's "day", a year's "19" or "20"; for the pattern that
+# ignores case, its words in the text folded to lower case (see briefing.words.folded).
 _MONTH_HINT = re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
-_DATE_PATTERNS: list[tuple[re.Pattern[str], re.Pattern[str], bool]] = [
-    (re.compile(rf"\b(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?(?:, \d{{4}})?\b"), _MONTH_HINT, False),
-    (re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})\.?(?: \d{{4}})?\b"), _MONTH_HINT, False),
-    (re.compile(rf"\b(?:{_MONTHS}) \d{{4}}\b"), _MONTH_HINT, False),
-    (re.compile(rf"\b(?:{_WEEKDAYS})\b"), re.compile("day"), False),
+# "last week", "earlier this month", "two days ago": one of these words, and one of these beginnings.
+_RELATIVE_WORDS = ("yesterday", "today", "tomorrow", "night", "week", "month", "year", "morning", "evening", "ago")
+_RELATIVE_STARTS = ("yesterday", "today", "tomorrow", "tonight", "overnight", "last ", "this ", "next ", " ago")
+_MONTH_DATE, _WEEKDAY, _RELATIVE, _YEAR_AFTER = range(4)
+_DATE_PATTERNS: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(rf"\b(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?(?:, \d{{4}})?\b"), _MONTH_DATE),
+    (re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})\.?(?: \d{{4}})?\b"), _MONTH_DATE),
+    (re.compile(rf"\b(?:{_MONTHS}) \d{{4}}\b"), _MONTH_DATE),
+    (re.compile(rf"\b(?:{_WEEKDAYS})\b"), _WEEKDAY),
     (re.compile(
         r"\b(?:yesterday|today|tomorrow|tonight|last night|overnight|"
         r"(?:last|this|next|earlier this|later this) (?:week|month|year|weekend|morning|evening)|"
         r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten) (?:days|weeks|months|years) ago)\b",
         re.IGNORECASE,
-    ), re.compile("yesterday|today|tomorrow|night|week|month|year|morning|evening|ago"), True),
+    ), _RELATIVE),
     # A year only after a preposition: a bare four-digit number may be a count.
-    (re.compile(r"\b(?:[Ii]n|[Ss]ince|until|by|from) ((?:19|20)\d\d)\b"), re.compile("19|20"), False),
+    (re.compile(r"\b(?:[Ii]n|[Ss]ince|until|by|from) ((?:19|20)\d\d)\b"), _YEAR_AFTER),
 ]
 
 
-def _dates(sentence: Sentence, low: str) -> Iterable[str]:
+def _dates(text: str, low: str, digit: bool) -> Iterable[str]:
+    hinted = (
+        digit and _MONTH_HINT.search(text) is not None,
+        "day" in text,
+        any(map(low.__contains__, _RELATIVE_WORDS)) and any(map(low.__contains__, _RELATIVE_STARTS)),
+        digit and ("19" in text or "20" in text),
+    )
+    if not any(hinted):
+        return
     taken: list[tuple[int, int]] = []
-    text = sentence.text[:MAX_SENTENCE_CHARS]
-    for pattern, hint, folded in _DATE_PATTERNS:
-        if not hint.search(low if folded else text):
+    for pattern, hint in _DATE_PATTERNS:
+        if not hinted[hint]:
             continue
         for m in pattern.finditer(text):
             group = 1 if pattern.groups else 0
@@ -233,167 +283,7 @@ def _dates(sentence: Sentence, low: str) -> Iterable[str]:
 
 # Names --------------------------------------------------------------------
 
-_CAP = r"(?:(?:[A-Z]\.){2,}|[A-Z][a-z]+(?:['\u2019-][A-Za-z]+)*|[A-Z]{2,6}|al-[A-Z][a-z]+(?:-[A-Z][a-z]+)*)"
-_NAME = re.compile(rf"{_CAP}(?:(?:\s+(?:of|for|al|bin|ibn|de|du|von|van)\s+|\s+){_CAP})*")
-_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z]{2,6})\)")
-
-_PERSON_TITLES = {
-    "President", "Prime", "Minister", "Chancellor", "Secretary", "Senator", "Governor",
-    "Mayor", "King", "Queen", "Prince", "Princess", "Pope", "Sheikh", "General", "Gen",
-    "Colonel", "Col", "Lt", "Lieutenant", "Major", "Maj", "Captain", "Capt", "Sgt",
-    "Commander", "Mr", "Mrs", "Ms", "Dr", "Professor", "Prof", "Judge", "Ambassador",
-    "Spokesman", "Spokeswoman", "Emir", "Ayatollah", "Leader", "Chief",
-}
-_PERSON_CUES_BEFORE = re.compile(
-    r"\b(?:president|minister|leader|commander|spokesman|spokeswoman|spokesperson|chief|"
-    r"envoy|official|analyst|director|head|founder|general|colonel|ambassador)\s*,?\s*$"
-)
-_TITLE_ABBREVIATION = re.compile(r"\b(?:Lt|Col|Gen|Mr|Mrs|Ms|Dr|Sgt|Capt|Maj|Adm|Sen|Rep|Gov)\.\s*$")
-_PERSON_CUES_AFTER = re.compile(r"^\s*(?:,\s*)?(?:said|says|told|stated|added|warned|announced)\b")
-_ORG_WORDS = {
-    "Organization", "Organisation", "Observatory", "Ministry", "Council", "Army", "Forces",
-    "Committee", "Party", "Group", "Movement", "Front", "Brigade", "Brigades", "Corps",
-    "Guard", "Guards", "Nations", "Union", "House", "Office", "Agency", "Department",
-    "Bank", "Fund", "Company", "Corporation", "Inc", "Ltd", "University", "Court",
-    "Parliament", "Assembly", "Commission", "Institute", "Association", "Alliance",
-    "Coalition", "Tahrir", "Sham", "Qaeda", "State", "Pentagon", "Kremlin", "Red", "Crescent",
-    "Cross", "Police", "Navy", "Command", "Authority", "Network", "News", "Times", "Post",
-}
-_KNOWN_ORGS = {
-    "Hezbollah", "Hamas", "Taliban", "NATO", "UN", "EU", "IAEA", "WHO", "ISIS", "ISIL",
-    "Reuters", "AFP", "BBC", "CNN", "Kremlin", "Pentagon", "Houthis", "Wagner", "U.N.", "E.U.",
-}
-_PLACE_WORDS = {
-    "Province", "City", "Square", "Street", "District", "Region", "Airport", "Valley",
-    "River", "Mountains", "Sea", "Gulf", "Strait", "Heights", "Bay", "Island", "Islands",
-    "Desert", "Border", "Camp", "Port", "Governorate",
-}
-_PLACES = set(
-    """
-    Afghanistan Albania Algeria Argentina Armenia Australia Austria Azerbaijan Bahrain
-    Bangladesh Belarus Belgium Bolivia Bosnia Brazil Britain Bulgaria Burma Cambodia Cameroon
-    Canada Chad Chile China Colombia Congo Croatia Cuba Cyprus Denmark Egypt England Eritrea
-    Estonia Ethiopia Europe Finland France Gaza Georgia Germany Ghana Greece Haiti Hungary
-    India Indonesia Iran Iraq Ireland Israel Italy Japan Jordan Kazakhstan Kenya Korea Kosovo
-    Kuwait Lebanon Libya Lithuania Mali Mexico Moldova Morocco Myanmar Nepal Netherlands
-    Niger Nigeria Norway Oman Pakistan Palestine Panama Peru Philippines Poland Portugal
-    Qatar Romania Russia Rwanda Saudi Scotland Serbia Somalia Spain Sudan Sweden Switzerland
-    Syria Taiwan Tajikistan Tanzania Thailand Tunisia Turkey Uganda Ukraine Uzbekistan
-    Venezuela Vietnam Yemen Zimbabwe Africa Asia America Damascus Moscow Tehran Ankara Beirut
-    Baghdad Cairo Kyiv Kiev Jerusalem Washington London Paris Berlin Beijing Brussels Geneva
-    Riyadh Doha Amman Istanbul Aleppo Idlib Hama Homs Latakia Raqqa Mosul Kabul Tripoli
-    """.split()
-) | {
-    "United States", "United Kingdom", "United Arab Emirates", "Saudi Arabia", "West Bank",
-    "Middle East", "Central Asia", "Black Sea", "Red Sea", "U.S.", "U.K.",
-}
-_PLACE_PREPOSITION = re.compile(
-    r"\b(?:in|to|from|near|towards|toward|into|across|outside|around|of|at)\s+(?:the\s+)?$"
-)
-# Capitalised words that start sentences or stand in titles without being names.
-_COMMON = set(
-    """
-    The A An In On At As If But And Or This That These Those It Its He She They We I
-    However Meanwhile Despite According After Before During Reports Many Some Several
-    Following Furthermore Additionally Consequently Also While When Where Although Though
-    Since Until Officials Residents Both Each Every Other Such Further Continued Increased
-    """.split()
-) | set(_WEEKDAYS.split("|")) | set(_MONTHS.split("|"))
-
-
-# The small patterns of the classification, compiled once.
-_POSSESSIVE = re.compile(r"['\u2019]s$")
-_ACRONYM = re.compile(r"[A-Z]{2,6}")
 _WITH_ACRONYM = re.compile(r"(.*) \(([A-Z]{2,6})\)")
-_DEMONYM_END = re.compile(r"(?:ian|ish|ese|i|an)$")
-_LOWER_WORD_NEXT = re.compile(r"\s+[a-z]")
-_PLACE_WORD_NEXT = re.compile(
-    r"\s+(?:province|prefecture|county|state|city|town|village|district|governorate|region|"
-    r"area|peninsula|island|coast|valley|border|port)\b"
-)
-_PLAIN_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
-_VERB_NEXT = re.compile(r"\s+([a-z]+)\b")
-_APPOSITION_NEXT = re.compile(r"\s*,\s+(?:the|a|an)\s")
-_VERB_END = re.compile(r"(?:ed|[^s]s)$")
-
-
-def _clean_name(name: str) -> str:
-    return _POSSESSIVE.sub("", name)
-
-
-# How far before and after a name its cues (a title, "said", "in the") are looked for.
-_CUE_REACH = 80
-
-
-def _names(sentence: Sentence) -> Iterable[tuple[str, str]]:
-    """(kind, text) for each name in the sentence."""
-    text = sentence.text[:MAX_SENTENCE_CHARS]
-    for m in _NAME.finditer(text):
-        tokens = m.group(0).split()
-        if len(tokens) > MAX_NAME_WORDS + 2:
-            continue
-        start = m.start()
-        # Drop capitalised function words at the front ("The United Nations").
-        while tokens and _clean_name(tokens[0]) in _COMMON:
-            start = text.index(tokens[1], start) if len(tokens) > 1 else m.end()
-            tokens = tokens[1:]
-        if not tokens:
-            continue
-        name = _clean_name(" ".join(tokens))
-        # The cues looked for sit right beside the name; searching all the
-        # text on either side, for each name, made a long sentence quadratic.
-        before = text[max(0, start - _CUE_REACH) : start]
-        after = text[m.end() : m.end() + _CUE_REACH]
-        at_start = start <= _CUE_REACH and not before.strip(" \"'\u201c")
-        kind = _classify(tokens, name, before, after, at_start)
-        if kind is None:
-            continue
-        kind, name = kind
-        acronym = _ACRONYM_AFTER.match(after)
-        if acronym and kind == "organisation":
-            name = f"{name} ({acronym.group(1)})"
-        yield kind, name
-
-
-def _classify(tokens, name, before, after, at_start) -> tuple[str, str] | None:
-    # A title inside the match marks what follows as a person ("Syrian President Bashar Assad").
-    for i in range(len(tokens) - 1, -1, -1):
-        if tokens[i].rstrip(".") in _PERSON_TITLES and i + 1 < len(tokens):
-            rest = tokens[i + 1 :]
-            if rest[0] in _PERSON_TITLES:
-                continue
-            return "person", _clean_name(" ".join(rest))
-    if len(tokens) == 1 and tokens[0].rstrip(".") in _PERSON_TITLES:
-        return None
-    if name in _KNOWN_ORGS or any(t in _ORG_WORDS for t in tokens) or _ACRONYM_AFTER.match(after):
-        return "organisation", name
-    if name in _PLACES or any(t in _PLACE_WORDS for t in tokens[1:]):
-        return "place", name
-    if _ACRONYM.fullmatch(name):
-        return "organisation", name
-    single = len(tokens) == 1
-    # Demonyms and other adjectives before a noun: "Iranian consulate", "Syrian army".
-    if single and _DEMONYM_END.search(name) and _LOWER_WORD_NEXT.match(after):
-        return None
-    if _TITLE_ABBREVIATION.search(before):
-        return "person", name
-    if _PERSON_CUES_BEFORE.search(before) or _PERSON_CUES_AFTER.match(after):
-        if len(tokens) >= 2 or not at_start:
-            return "person", name
-    if _PLACE_WORD_NEXT.match(after):
-        return "place", name
-    # Two or three plain capitalised words with no other reading are a person's
-    # name when a verb or an apposition follows ("Luisa Gonzalez won", "Daniel
-    # Noboa, the son of").
-    if 2 <= len(tokens) <= 3 and all(_PLAIN_WORD.fullmatch(t) for t in tokens):
-        verb = _VERB_NEXT.match(after)
-        if _APPOSITION_NEXT.match(after) or (
-            verb and (verb.group(1) in _VERBS or _VERB_END.search(verb.group(1)))
-        ):
-            return "person", name
-    if single and not at_start and _PLACE_PREPOSITION.search(before):
-        return "place", name
-    return None
 
 
 def extract_facts(sentences: list[Sentence]) -> list[Fact]:
@@ -412,24 +302,27 @@ def extract_facts(sentences: list[Sentence]) -> list[Fact]:
         facts.append(Fact(kind, text, sentence.anchor, attribution))  # type: ignore[arg-type]
 
     def surname(name: str) -> str:
-        return name.split()[-1].split("-")[-1]
+        return name.rsplit(None, 1)[-1].rsplit("-", 1)[-1]
 
     scanned = 0
     for sentence in sentences:
         if len(facts) >= MAX_FACTS or scanned >= MAX_SCANNED_CHARS:
             break
         scanned += min(len(sentence.text), MAX_SENTENCE_CHARS)
-        low = _folded(sentence.text[:MAX_SENTENCE_CHARS])
-        for phrase, attribution in _figures(sentence, low):
+        text = sentence.text[:MAX_SENTENCE_CHARS]
+        low = folded(text)
+        digit = _DIGIT.search(text)
+        for phrase, attribution in _figures(text, low, digit):
             add("figure", phrase, sentence, attribution)
-        for text in _dates(sentence, low):
-            add("date", text, sentence)
-        for kind, name in _names(sentence):
+        for date in _dates(text, low, digit is not None):
+            add("date", date, sentence)
+        for kind, name in names(text):
             # "Assad" after "Bashar al-Assad" is the same person, whatever it looks like alone.
-            if surname(name) in surnames:
+            last = surname(name)
+            if last in surnames:
                 continue
             if kind == "person":
-                surnames.add(surname(name))
+                surnames.add(last)
             if kind == "organisation":
                 m = _WITH_ACRONYM.fullmatch(name)
                 if m:

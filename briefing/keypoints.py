@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from briefing.model import Anchor, Article, KeyPoint
 from briefing.sentences import sentence_spans
-from briefing.words import content_words
+from briefing.words import content_words, folded
 
 MAX_POINTS = 3
 # Key points and facts come from this much of the body at most (a long report
@@ -46,7 +46,9 @@ MIN_SUPPORT_SHARE = 0.15
 
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-_SOURCED = re.compile(r"\b(?:said|says|according to|told|announced|reported|stated)\b", re.IGNORECASE)
+_NO_FIGURES: frozenset[str] = frozenset()
+_SOURCE_WORDS = ("said", "says", "according to", "told", "announced", "reported", "stated")
+_SOURCED = re.compile(rf"\b(?:{'|'.join(_SOURCE_WORDS)})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +99,14 @@ def _after_dateline(text: str, end: int) -> int:
 
 def figures(text: str) -> frozenset[str]:
     """The figures a sentence gives, bare years left out."""
-    return frozenset(m for m in _NUMBER.findall(text) if not _YEAR.match(m))
+    found = _NUMBER.findall(text)
+    return frozenset(m for m in found if not _YEAR.match(m)) if found else _NO_FIGURES
+
+
+def _is_sourced(text: str) -> bool:
+    """A source named: "said", "according to" (the pattern is run only where one of its words stands)."""
+    low = folded(text)
+    return any(map(low.__contains__, _SOURCE_WORDS)) and _SOURCED.search(text) is not None
 
 
 def _is_quote(text: str) -> bool:
@@ -116,18 +125,22 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
 def extract(sentences: list[Sentence], count: int | None = None) -> list[KeyPoint]:
     """The *count* key sentences of *sentences*: the lede, then what it leaves out, each anchored."""
     sentences = sentences[:MAX_RANKED]
-    candidates = [i for i, s in enumerate(sentences) if len(s.text.split()) >= MIN_WORDS] or list(range(len(sentences)))
+    # (Words counted only as far as MIN_WORDS.)
+    candidates = [i for i, s in enumerate(sentences) if len(s.text.split(None, MIN_WORDS)) >= MIN_WORDS]
+    candidates = candidates or list(range(len(sentences)))
     if not candidates:
         return []
     count = point_count(len(candidates)) if count is None else count
     # How often the article comes back to a word: once is no evidence, so count the repeats.
-    weight = Counter(w for s in sentences for w in s.words)
-    weight = Counter({w: float(n - 1) for w, n in weight.items()})
+    counts: Counter[str] = Counter()
+    for s in sentences:
+        counts.update(s.words)
+    weight = {w: float(n - 1) for w, n in counts.items()}
     numbers = {i: figures(sentences[i].text) for i in candidates}
     # What is fixed by the sentence itself: its length, place, quotation and source.
     prior = {
         i: (QUOTE_WEIGHT if _is_quote(sentences[i].text) else 1.0)
-        * (SOURCE_BONUS if _SOURCED.search(sentences[i].text) else 1.0)
+        * (SOURCE_BONUS if _is_sourced(sentences[i].text) else 1.0)
         / max(1, len(sentences[i].words)) ** LENGTH_EXPONENT
         / (1 + POSITION_DECAY * i)
         for i in candidates
@@ -141,7 +154,7 @@ def extract(sentences: list[Sentence], count: int | None = None) -> list[KeyPoin
                 continue
             sentence = sentences[i]
             if picked:
-                score = (sum(weight[w] for w in sentence.words) + 1) * prior[i]
+                score = (sum(map(weight.__getitem__, sentence.words)) + 1) * prior[i]
                 if numbers[i] - given:
                     score *= NEW_FIGURE_BONUS
                 if score <= best_score:

@@ -39,6 +39,7 @@ _BOUNDARY = re.compile(
     re.VERBOSE,
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_WORD_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz."
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}$")
 
 
@@ -50,11 +51,14 @@ def _is_boundary(text: str, stop_start: int, stop_end: int, next_start: int) -> 
     if text[stop_start:stop_end] != ".":
         return True
     head = text[max(0, stop_start - 40) : stop_start + 1]
-    m = _WORD_BEFORE.search(head)
+    # The word before the stop is within the letters and dots that end the
+    # head: searched for from where they start, not from every place before.
+    m = _WORD_BEFORE.search(head, len(head[:-1].rstrip(_WORD_CHARS)))
     if not m:
         return True
     word = m.group(1)
-    if _ACRONYM.search(head):
+    # A dotted acronym ends in a letter between two dots.
+    if head[-3:-2] == "." and _ACRONYM.search(head):
         next_word = re.match(r"\w+", text[next_start:])
         return bool(next_word) and next_word.group(0) in _SENTENCE_STARTERS
     if word in _TITLES or word in _OTHER:

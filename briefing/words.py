@@ -24,6 +24,8 @@ _SUFFIXES = ("ations", "ation", "edly", "ings", "ing", "ies", "ied", "ed", "es",
 
 def stem(word: str) -> str:
     """A light suffix stripper: enough to match "attacks" with "attack", not a full stemmer."""
+    if not word.endswith(_SUFFIXES):
+        return word
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             base = word[: -len(suffix)]
@@ -36,23 +38,24 @@ def tokens(text: str) -> list[str]:
 
 
 # What each token becomes (its stem, or None for a stop word): news repeats its words,
-# and this is most of the time spent on a sentence. Bounded: cleared when it grows large.
-_STEMS: dict[str, str | None] = {}
+# and this is most of the time spent on a sentence. A dict that works out what it lacks,
+# so that a sentence's tokens are looked up in one map() without a Python call each.
+# Bounded: cleared when it grows large.
+class _Stems(dict[str, "str | None"]):
+    def __missing__(self, token: str) -> str | None:
+        low = token.lower().replace("\u2019", "'")
+        if low.endswith("'s"):
+            low = low[:-2]
+        result = None if low in STOPWORDS or len(low) < 2 else stem(low)
+        if len(self) >= _MAX_CACHED:
+            self.clear()
+        self[token] = result
+        return result
+
+
+_STEMS = _Stems()
 _MAX_CACHED = 200_000
-
-
-def _content_stem(token: str) -> str | None:
-    found = _STEMS.get(token, False)
-    if found is not False:
-        return found  # type: ignore[return-value]
-    low = token.lower().replace("\u2019", "'")
-    if low.endswith("'s"):
-        low = low[:-2]
-    result = None if low in STOPWORDS or len(low) < 2 else stem(low)
-    if len(_STEMS) >= _MAX_CACHED:
-        _STEMS.clear()
-    _STEMS[token] = result
-    return result
+_content_stem = _STEMS.__getitem__
 
 
 def content_word_list(text: str, numbers: bool = True) -> list[tuple[str, bool]]:
@@ -70,9 +73,18 @@ def content_word_list(text: str, numbers: bool = True) -> list[tuple[str, bool]]
 
 def content_words(text: str) -> set[str]:
     """Stemmed, lower-cased words of *text* other than stop words."""
-    out = set()
-    for token in _WORD.findall(text):
-        word = _content_stem(token)
-        if word is not None:
-            out.add(word)
-    return out
+    out = set(map(_content_stem, _WORD.findall(text)))
+    out.discard(None)  # type: ignore[arg-type]
+    return out  # type: ignore[return-value]
+
+
+def folded(text: str) -> str:
+    """*text* in lower case, with the letters that IGNORECASE takes for an ASCII letter made that letter.
+
+    Only for asking whether a pattern could match at all: a word that is not
+    in here cannot be in the text, whatever its case.
+    """
+    low = text.lower()
+    if not low.isascii():
+        low = low.replace("i\u0307", "i").replace("\u0131", "i").replace("\u017f", "s")
+    return low

@@ -219,6 +219,122 @@ def test_changed_and_removed_files_change_the_entities(archive):
     assert sync(index_dir, folder).read == 0
 
 
+def listed(index_dir: Path) -> list[tuple]:
+    """What the entity view lists: each entity's name, kind, other names and figures."""
+    with Reader(index_dir) as reader:
+        return sorted((e.name, e.kind, tuple(sorted(full.aliases)), e.articles, e.mentions, e.last)
+                      for e in reader.entities(limit=10**6) if (full := reader.entity(e.id)))
+
+
+def test_names_tied_by_a_later_pass_are_listed_once_with_the_counts_a_new_build_gives(tmp_path):
+    folder = tmp_path / "content"
+    folder.mkdir()
+    write(folder, "a.md", "Coffee", "2024-01-01", "The International Coffee Organization met in London.")
+    write(folder, "b.md", "Quotas", "2024-01-02", "ICO officials said quotas would stay.")
+    index, _ = build(folder, tmp_path / "index")
+    assert {e[0] for e in listed(tmp_path / "index")} >= {"ICO", "International Coffee Organization"}
+    # A later article ties the two: one entity, the one named by both earlier articles too.
+    write(folder, "c.md", "Coffee again", "2024-01-03", "The International Coffee Organization (ICO) met in London.")
+    index.update()
+    sync(tmp_path / "index", folder)
+    entities = listed(tmp_path / "index")
+    coffee = [e for e in entities if e[0] in ("ICO", "International Coffee Organization")]
+    assert coffee == [("International Coffee Organization", "organisation", ("ICO",), 3, 3, "2024-01-03")]
+    build(folder, tmp_path / "fresh")
+    assert entities == listed(tmp_path / "fresh")
+
+
+class Killed(BaseException):
+    """The pass stopped half way, as by a kill: nothing after the last commit is kept."""
+
+
+def test_a_pass_killed_half_way_leaves_the_next_one_to_finish_it_with_the_right_counts(tmp_path, monkeypatch):
+    import briefing.entities.sync as names
+    import briefing.entities.writer as writer
+
+    folder = tmp_path / "content"
+    folder.mkdir()
+    # Read newest first: n00 first, Homs only in the third batch of three.
+    for n in range(14):
+        write(folder, f"n{n:02}.md", f"Report {n}", f"2024-02-{20 - n:02}",
+              f"Officials in Aleppo said {n + 2} people were hurt. The United Nations (UN) sent help to "
+              f"{'Homs' if n in (6, 7, 8) else 'Hama'}. UN staff stayed in Aleppo.")
+    build(folder, tmp_path / "fresh")
+    expected = listed(tmp_path / "fresh")
+    index = ContentIndex(folder, tmp_path / "index")
+    index.update()
+    monkeypatch.setattr(names, "BATCH", 3)
+    monkeypatch.setattr(writer, "FIRST_COUNT", 3)
+    read_all = names._read_all
+
+    def killed_after(jobs, workers):
+        for n, found in enumerate(read_all(jobs, workers)):
+            if n == 10:
+                raise Killed
+            yield found
+
+    monkeypatch.setattr(names, "_read_all", killed_after)
+    with pytest.raises(Killed):
+        sync(tmp_path / "index", folder)
+    # What the killed pass committed shows already, counted as it stood then.
+    partial = {e[0]: e[3] for e in listed(tmp_path / "index")}
+    assert 0 < partial["Aleppo"] < 14
+    assert "Homs" not in partial  # named only in the last batch committed, whose count was left to the end
+    monkeypatch.setattr(names, "_read_all", read_all)
+    report = sync(tmp_path / "index", folder)
+    assert report.read == 5  # the articles of the batch not committed, and those after
+    assert listed(tmp_path / "index") == expected
+    aleppo = next(e for e in expected if e[0] == "Aleppo")
+    assert aleppo[3] == 14
+
+
+def test_many_files_read_by_worker_processes_keep_each_its_own_names(tmp_path, monkeypatch):
+    import briefing.entities.sync as names
+
+    folder = tmp_path / "content"
+    folder.mkdir()
+    monkeypatch.setattr(names, "CHUNK", 4)  # many chunks, few out at a time
+    count = names.PARALLEL_FROM + 30
+    for n in range(count):
+        write(folder, f"n{n:03}.md", f"Report {n}", f"2024-{n % 12 + 1:02}-{n % 28 + 1:02}",
+              f"Officials in Aleppo reported {n + 2} new cases.")
+    index = ContentIndex(folder, tmp_path / "index")
+    index.update()
+    report = sync(tmp_path / "index", folder, workers=2)
+    assert report.read == count and not report.skipped
+    with Reader(tmp_path / "index") as reader:
+        (aleppo,) = reader.find("Aleppo")
+        assert aleppo.articles == count
+        rows, _ = reader.page(aleppo.id, size=count)
+    # Each article's sentence, not another's: the results come back in the order the files were given.
+    assert all(f"reported {int(r.rel[1:4]) + 2} new cases" in r.sentence for r in rows)
+    assert len({r.rel for r in rows}) == count
+
+
+def test_a_reading_process_killed_is_one_line_for_the_user_not_a_traceback(archive, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    import briefing.entities.sync as names
+    from briefing.cli.common import CommandError
+    from briefing.cli.entity import sync_names
+
+    folder, index_dir = archive
+    index = ContentIndex(folder, index_dir)
+    index.update()
+
+    def killed(jobs, workers):
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+        yield
+
+    monkeypatch.setattr(names, "_read_all", killed)
+    with pytest.raises(CommandError, match="run 'briefing index' again"):
+        sync_names(index, quiet=True)
+    monkeypatch.undo()
+    sync_names(index, quiet=True)
+    with Reader(index_dir) as reader:
+        assert reader.find("HTS")
+
+
 def test_a_second_process_finding_names_leaves_the_work_to_the_first(archive):
     folder, index_dir = archive
     index = ContentIndex(folder, index_dir)

@@ -159,3 +159,64 @@ def test_closing_the_terminal_ends_the_reader_and_keeps_its_marks(content, open_
     assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
     states = StateStore().folder(content).load(ContentIndex(content).snapshot().entries)
     assert [rel[:3] for rel, s in states.items() if s.starred] == ["000"]
+
+
+def _descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        here = todo.pop()
+        for task in os.listdir(f"/proc/{here}/task") if os.path.exists(f"/proc/{here}/task") else ():
+            try:
+                children = open(f"/proc/{here}/task/{task}/children").read().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_quitting_during_a_long_first_build_ends_at_once_and_the_next_run_finishes_it(tmp_path, open_terminal):
+    import random
+
+    from briefing.search.engine import Engine
+
+    # A folder whose first build takes many seconds: waiting for it would keep the shell from its prompt.
+    folder = tmp_path / "large"
+    folder.mkdir()
+    words = [f"word{n}" for n in range(3000)]
+    pick = random.Random(7)
+    for n in range(4000):
+        body = " ".join(pick.choice(words) for _ in range(300))
+        (folder / f"{n:05}.md").write_text(f"# Report number {n}\n\nThe zebrafinch {n} item. {body}.\n",
+                                          encoding="utf-8")
+    terminal = open_terminal("--content", str(folder))
+    terminal.wait_for("Indexing", timeout=60)
+    reader = _reader_pid(terminal)
+    helpers = _descendants(reader)
+    assert helpers, "the index is built by a process of its own"
+    terminal.keys("q")
+    quit_at = time.monotonic()
+    terminal.wait_for("exit=0", timeout=30)
+    took = time.monotonic() - quit_at
+    deadline = time.monotonic() + 5
+    while any(map(_alive, helpers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in helpers if _alive(pid)], "the indexer outlived the reader"
+    assert took < 8, f"q took {took:.1f} s to give the shell back"
+    # What the stopped build did is kept, and the next run does the rest: every article is found.
+    index = ContentIndex(folder)
+    report = index.update()
+    assert not report.skipped
+    with Engine.open(index) as engine:
+        assert len(engine.search("zebrafinch", limit=None).hits) == 1000  # the most a search returns
+        assert engine.search('"zebrafinch 3999"', limit=None).hits
+    assert len(index.snapshot().entries) == 4000

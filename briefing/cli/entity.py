@@ -43,6 +43,7 @@ def register(commands) -> None:
 def sync_names(index, quiet: bool) -> None:
     """Find the names of the articles indexed since the last pass (progress on stderr when it takes a while)."""
     import time
+    from concurrent.futures.process import BrokenProcessPool
 
     from briefing.entities.store import StoreError
     from briefing.entities.sync import sync
@@ -60,8 +61,13 @@ def sync_names(index, quiet: bool) -> None:
         report = sync(index.dir, index.content, progress)
     except (StoreError, OSError) as exc:
         raise CommandError(f"people, places and organisations could not be stored: {exc}", code=74) from None
-    if shown:
-        print(file=sys.stderr)
+    except BrokenProcessPool:
+        # A worker killed (out of memory, say): what was committed stays, the next pass does the rest.
+        raise CommandError("people, places and organisations: a process reading the files was stopped; "
+                           "run 'briefing index' again to find the rest", code=74) from None
+    finally:
+        if shown:
+            print(file=sys.stderr)  # the message after the progress line, not on it
     for line in report.skipped:
         print(f"briefing: names not read: {line}", file=sys.stderr)
 

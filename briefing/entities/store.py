@@ -5,8 +5,9 @@ the sentences naming it, how many sentences do), looked up through an index
 on (name, date): one entity's newest mentions are an ordered range scan, at
 any archive size. Entities are names joined by the ties articles make
 (an acronym given with its long form); each entity's article count, kind and
-latest date are kept up to date as articles come and go, so the list of
-entities sorts by frequency or recency without counting anything.
+latest date are stored, counted again by the pass that changes them
+(:mod:`.writer`), so the list of entities sorts by frequency or recency
+without counting anything.
 
 The store is derived data: it lives in the index folder, is rebuilt with the
 index, and a second process writing it is kept out by a lock.
@@ -21,12 +22,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.entities.extract import Mention, name_key
-from briefing.entities.ties import join
+from briefing.entities.extract import name_key
 from briefing.model import Anchor
 
 FILE_NAME = "entities.sqlite"
-VERSION = 1
+# 2: the names left to count are kept (table stale); a store of 1 may list an entity twice, so is built again.
+VERSION = 2
 # Mentions are read a page at a time: the newest first, more as the view scrolls.
 PAGE = 100
 # A name typed to find an entity lists at most this many.
@@ -58,6 +59,7 @@ CREATE INDEX IF NOT EXISTS entities_frequent ON entities (articles DESC);
 CREATE INDEX IF NOT EXISTS entities_recent ON entities (last DESC, articles DESC);
 CREATE INDEX IF NOT EXISTS entities_kind ON entities (kind, articles DESC);
 CREATE INDEX IF NOT EXISTS entities_key ON entities (key);
+CREATE TABLE IF NOT EXISTS stale (name INTEGER PRIMARY KEY);
 """
 
 SORTS = ("frequency", "recency")
@@ -121,96 +123,22 @@ def connect(index_dir: Path, readonly: bool = True) -> sqlite3.Connection:
             # Transactions are begun and committed by the writer, explicitly.
             con = sqlite3.connect(path, timeout=10.0, check_same_thread=False, isolation_level=None)
             con.execute("PRAGMA journal_mode=WAL")
+            # Derived data: a power cut may lose the last batch (the next pass reads it again), never the store;
+            # without a sync per commit and with the pages a batch touches kept, a first build runs faster.
+            con.execute("PRAGMA synchronous=NORMAL")
+            con.execute("PRAGMA cache_size=-65536")
             con.executescript(_SCHEMA)
             con.execute("INSERT OR IGNORE INTO meta VALUES ('version', ?)", (str(VERSION),))
             (version,) = con.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()
             if version != str(VERSION):
                 con.close()
-                path.unlink(missing_ok=True)
+                # With its journal: a new store must not take up the old one's.
+                for suffix in ("", "-wal", "-shm"):
+                    path.with_name(path.name + suffix).unlink(missing_ok=True)
                 return connect(index_dir, readonly=False)
     except sqlite3.Error as exc:
         raise StoreError(f"the store of names in {index_dir} cannot be read ({exc})") from None
     return con
-
-
-class Writer:
-    """The sync's handle: replace one article's mentions, then bring the touched entities up to date."""
-
-    def __init__(self, con: sqlite3.Connection) -> None:
-        self.con = con
-        self.touched: set[int] = set()  # names whose entity's figures must be counted again
-        self.tied = False
-
-    def known(self) -> dict[str, str]:
-        return dict(self.con.execute("SELECT rel, digest FROM articles"))
-
-    def _name(self, name: str) -> int:
-        key = name_key(name)
-        row = self.con.execute("SELECT id FROM names WHERE key = ?", (key,)).fetchone()
-        if row:
-            return row[0]
-        cur = self.con.execute("INSERT INTO names (key, name, entity) VALUES (?, ?, 0)", (key, name))
-        self.con.execute("UPDATE names SET entity = id WHERE id = ?", (cur.lastrowid,))
-        return cur.lastrowid
-
-    def remove(self, rel: str) -> None:
-        con = self.con
-        self.touched.update(n for (n,) in con.execute("SELECT name FROM mentions WHERE rel = ?", (rel,)))
-        con.execute("DELETE FROM mentions WHERE rel = ?", (rel,))
-        if con.execute("DELETE FROM ties WHERE rel = ?", (rel,)).rowcount:
-            self.tied = True
-        con.execute("DELETE FROM articles WHERE rel = ?", (rel,))
-
-    def put(self, rel: str, digest: str, date: str, found: Sequence[Mention]) -> None:
-        self.remove(rel)
-        rows = []
-        for mention in found:
-            name = self._name(mention.name)
-            self.touched.add(name)
-            a = mention.anchor
-            rows.append((name, rel, mention.kind, date, mention.count, mention.sentence, a.paragraph, a.start,
-                         a.end, json.dumps(mention.figures, ensure_ascii=False)))
-            for alias in mention.aliases:
-                self.con.execute("INSERT OR IGNORE INTO ties VALUES (?, ?, ?)", (self._name(alias), name, rel))
-                self.tied = True
-        self.con.executemany("INSERT OR REPLACE INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        self.con.execute("INSERT OR REPLACE INTO articles VALUES (?, ?)", (rel, digest))
-
-    def finish(self) -> None:
-        """Join names into entities by their ties, then count each touched entity again."""
-        con = self.con
-        if self.tied:
-            self._join()
-        entities = {e for (e,) in _in(con, "SELECT DISTINCT entity FROM names WHERE id IN ({})", self.touched)}
-        for entity in entities:
-            self._count(entity)
-        self.touched.clear()
-        self.tied = False
-
-    def _join(self) -> None:
-        for name, before in join(self.con):
-            self.touched.update((name, before))
-
-    def _count(self, entity: int) -> None:
-        con = self.con
-        ids = [n for (n,) in con.execute("SELECT id FROM names WHERE entity = ?", (entity,))]
-        stats = _in(con, "SELECT COUNT(DISTINCT rel), SUM(count), MAX(date) FROM mentions WHERE name IN ({})", ids)
-        articles, total, last = stats[0] if stats else (0, 0, "")
-        if not articles:
-            con.execute("DELETE FROM entities WHERE id = ?", (entity,))
-            return
-        kinds = _in(con, "SELECT kind, SUM(count) FROM mentions WHERE name IN ({}) GROUP BY kind", ids)
-        kind = max(kinds, key=lambda kc: (kc[1], kc[0]))[0]
-        # Named by its most used written form, a long form before an acronym.
-        forms = _in(con, "SELECT n.name, SUM(m.count) FROM mentions m JOIN names n ON n.id = m.name "
-                         "WHERE m.name IN ({}) GROUP BY n.id", ids)
-        name = max(forms, key=lambda f: (not _is_acronym(f[0]), f[1], -len(f[0])))[0]
-        con.execute("INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (entity, name, name_key(name), kind, articles, total or 0, last or ""))
-
-
-def _is_acronym(name: str) -> bool:
-    return name.replace(".", "").isupper() and " " not in name
 
 
 def _in(con: sqlite3.Connection, sql: str, ids: Iterable[int]) -> list[tuple]:

@@ -10,8 +10,10 @@ so a killed pass keeps its work and the next one does only the rest.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import fcntl
+import itertools
 import os
 import threading
 import time
@@ -20,12 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing.entities.extract import Mention, mentions
-from briefing.entities.store import Writer, connect
+from briefing.entities.store import connect
+from briefing.entities.writer import Writer
 from briefing.model import Entry
 
 # Below this many files to read, worker processes cost more than they save.
 PARALLEL_FROM = 200
 BATCH = 500
+# Files a worker reads per task.
+CHUNK = 32
 LOCK_NAME = "entities.lock"
 
 
@@ -86,14 +91,18 @@ def sync(index_dir: Path, content: Path, progress: Callable[[int, int], None] | 
                 pending += 1
                 report.read += 1
                 if pending >= BATCH:
-                    writer.finish()
+                    writer.save()
+                    if writer.due():
+                        writer.count()
                     con.execute("COMMIT")
                     pending = 0
                     if progress:
                         progress(report.read, len(jobs))
-            if con.in_transaction:
-                writer.finish()
-                con.execute("COMMIT")
+            if not con.in_transaction:
+                con.execute("BEGIN")
+            writer.save()
+            writer.count()
+            con.execute("COMMIT")
             if progress:
                 progress(report.read, len(jobs))
         finally:
@@ -124,7 +133,11 @@ def _locked(index_dir: Path):
 
 
 def _read_all(jobs: list[Job], workers: int | None):
-    """Each job's mentions (or why the file was skipped), in order; in worker processes when there are many."""
+    """Each job's mentions (or why the file was skipped), in order; in worker processes when there are many.
+
+    A few chunks per worker are out at a time, not the whole pass: what the
+    workers have read waits in memory only until this process has stored it.
+    """
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if len(jobs) < PARALLEL_FROM or workers < 2:
         yield from map(read_one, jobs)
@@ -133,9 +146,20 @@ def _read_all(jobs: list[Job], workers: int | None):
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("spawn")
+    chunks = (jobs[at:at + CHUNK] for at in range(0, len(jobs), CHUNK))
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_exit_with_parent,
                              initargs=(os.getpid(),)) as pool:
-        yield from pool.map(read_one, jobs, chunksize=32)
+        out = collections.deque(pool.submit(_read_chunk, chunk) for chunk in itertools.islice(chunks, workers * 4))
+        while out:
+            found = out.popleft().result()
+            chunk = next(chunks, None)
+            if chunk is not None:
+                out.append(pool.submit(_read_chunk, chunk))
+            yield from found
+
+
+def _read_chunk(jobs: list[Job]) -> list[list[Mention] | str]:
+    return [read_one(job) for job in jobs]
 
 
 def read_one(job: Job) -> list[Mention] | str:

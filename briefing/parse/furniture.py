@@ -58,7 +58,7 @@ class Furniture:
 
 def is_prose(text: str) -> bool:
     """A line of running text: a sentence of some length, or more than one sentence."""
-    words = len(text.split())
+    words = len(text.split(None, 40))  # the count up to 41: enough to tell
     if words >= 40:
         return True
     if words < PROSE_MIN_WORDS:
@@ -72,7 +72,7 @@ _MENU_JOINERS = frozenset({"&", "and", "of", "the", "in", "for", "to", "a", "at"
 def _is_fragment(text: str) -> bool:
     """A menu item: a word or three, capitalised, no stop, no figures ("Chelsea v Birmingham"
     and a line with figures are a list's or a table's rows)."""
-    words = text.split()
+    words = text.split(None, FRAGMENT_WORDS)  # the first words, and the rest as one
     return (len(words) <= FRAGMENT_WORDS and not shapes.ends_with_stop(text) and not shapes.is_bullet(text)
             and not any(c.isdigit() for c in text)
             and all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in _MENU_JOINERS for w in words))
@@ -99,13 +99,14 @@ def strip_furniture(lines: list[Line]) -> Furniture:
 def _known_lines(lines: list[Line], reasons: dict[int, str]) -> None:
     after_caption_header = False
     credits = []
+    credited = [has_credit(line.text) for line in lines]
     for n, line in enumerate(lines):
         reason = boilerplate_reason(line.text)
         if reason == "caption":
             credits.append(n)
         if reason is None and after_caption_header and not line.gap:
             reason = "caption"
-        elif reason is None and has_credit(line.text) and len(line.text.split()) <= 60:
+        elif reason is None and credited[n] and len(line.text.split()) <= 60:
             reason = "caption"
         after_caption_header = reason == "caption" and line.text.strip().lower().startswith("image caption")
         if reason is not None:
@@ -115,7 +116,7 @@ def _known_lines(lines: list[Line], reasons: dict[int, str]) -> None:
     for n, line in enumerate(lines):
         text = line.text.lower()
         credit_only = n in credits and ("getty" in text or "|" in text or "photo" in text) \
-            or has_credit(line.text) and len(line.text.split()) <= 8
+            or credited[n] and len(line.text.split()) <= 8
         if credit_only and n and n - 1 not in reasons and not line.gap:
             reasons[n - 1] = "caption"
     # A date or a time inside the text (past its first two sentences in a row) is the

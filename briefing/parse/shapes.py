@@ -51,13 +51,14 @@ def ends_with_stop(line: str) -> bool:
     return bool(core) and core[-1] in _STOPS
 
 
-def word_count(line: str) -> int:
-    return len(line.split())
+def word_count(line: str, most: int = -1) -> int:
+    """The number of words of *line*; with *most*, one more than that when it has more."""
+    return len(line.split(None, most))
 
 
 def is_title_shaped(line: str) -> bool:
     """A short line with no closing full stop: a title or a subheading."""
-    words = word_count(line)
+    words = word_count(line, TITLE_MAX_WORDS)
     if not 1 <= words <= TITLE_MAX_WORDS or is_bullet(line):
         return False
     core = strip_closers(line)
@@ -121,7 +122,7 @@ def is_single_sentence(line: str) -> bool:
 
 def is_point_shaped(line: str) -> bool:
     """One sentence, short enough to be an unmarked key point."""
-    return word_count(line) <= KEY_POINT_MAX_WORDS and is_single_sentence(line)
+    return word_count(line, KEY_POINT_MAX_WORDS) <= KEY_POINT_MAX_WORDS and is_single_sentence(line)
 
 
 def is_analytic(line: str) -> bool:

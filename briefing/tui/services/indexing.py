@@ -5,10 +5,15 @@ Whoosh's writer may fork, and this process has threads; and a killed build
 must not take the reader with it. Its progress comes back as lines (see
 :mod:`briefing.progress`) and goes on to the screen as messages. The folder is
 checked for changes every few seconds, less often when a scan is slow.
+
+Quitting stops the indexer and the name finder: both commit as they go and
+the next run does only the rest, while waiting for them would keep the
+reader's process alive for minutes after ``q`` on a large first build.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -60,6 +65,8 @@ class Indexing:
         self._signature: tuple | None = None
         self._scan_cost = 0.0
         self._running = False
+        self._closing = False
+        self._children: set[subprocess.Popen] = set()
 
     @property
     def content(self) -> Path:
@@ -103,10 +110,28 @@ class Indexing:
             self.update()
 
     def close(self) -> None:
+        self._closing = True
+        for child in list(self._children):
+            with contextlib.suppress(OSError):
+                child.terminate()
         with self.lock:
             if self.engine is not None:
                 self.engine.close()
                 self.engine = None
+
+    @contextlib.contextmanager
+    def _child(self, command: list[str], **options):
+        """A child process the reader's quitting stops; OSError when it cannot start (or the reader is quitting)."""
+        if self._closing:
+            raise OSError("the reader is quitting")
+        with subprocess.Popen(command, env=child_env(), **options) as proc:
+            self._children.add(proc)
+            try:
+                if self._closing:  # quit came while it started
+                    proc.terminate()
+                yield proc
+            finally:
+                self._children.discard(proc)
 
     # In the worker threads
 
@@ -115,7 +140,7 @@ class Indexing:
         try:
             self._signature = folder_signature(self.content, self.index.follow_links)
             self._run_indexer()
-            if self.state == "ready":
+            if self.state == "ready" and not self._closing:
                 self._find_names()
         finally:
             self._running = False
@@ -131,8 +156,7 @@ class Indexing:
         notices: list[str] = []
         listed = False  # whether this run's commits already brought the list up to date
         try:
-            with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                  env=child_env()) as proc:
+            with self._child(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as proc:
                 assert proc.stderr is not None
                 for line in proc.stderr:
                     step = read_line(line)
@@ -146,7 +170,10 @@ class Indexing:
                     else:
                         errors.append(step)
         except OSError as exc:
-            self._failed(str(exc))
+            if not self._closing:
+                self._failed(str(exc))
+            return
+        if self._closing:
             return
         if proc.returncode == BUSY_EXIT_STATUS:
             # Another Briefing process is writing the index: not a failure.
@@ -177,10 +204,12 @@ class Indexing:
         command = [sys.executable, *SAFE_PATH, "-m", "briefing", "entities", "--sync-only",
                    "--content", str(self.content), "--index", str(self.index.dir)]
         try:
-            done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=child_env())
+            with self._child(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as proc:
+                proc.wait()
         except OSError:
             return
-        self.owner.post_message(NamesFound(done.returncode == 0))
+        if not self._closing:
+            self.owner.post_message(NamesFound(proc.returncode == 0))
 
     def _failed(self, reason: str) -> None:
         self.state = "failed"
