@@ -169,7 +169,8 @@ class ArchiveIngest:
         if rebuild:
             report.rebuilt = None  # the archive is never rebuilt from one machine's folder
         options = self.archive.connect_kwargs()["options"].replace(
-            f"statement_timeout={self.archive.statement_timeout_ms}", f"statement_timeout={INGEST_STATEMENT_TIMEOUT_MS}")
+            f"statement_timeout={self.archive.statement_timeout_ms}",
+            f"statement_timeout={INGEST_STATEMENT_TIMEOUT_MS}")
         options += f" -c gin_pending_list_limit={PENDING_LIST_KB} -c work_mem={MERGE_MEMORY_KB}"
         con = self.archive.connect(options=options)
         try:
