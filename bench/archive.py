@@ -81,6 +81,33 @@ def time_queries(search, mix) -> dict[str, list[float]]:
     return times
 
 
+def pg_cpu_seconds(cluster) -> float:
+    """CPU seconds of the cluster's server processes so far: the postmaster, its live children, those it reaped."""
+    tick = os.sysconf("SC_CLK_TCK")
+    postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    total = 0.0
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(name) == postmaster:
+            total += sum(int(f) for f in fields[11:15]) / tick
+        elif int(fields[1]) == postmaster:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def cpu_now(cluster) -> dict[str, float]:
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"wall": time.perf_counter(), "main": own.ru_utime + own.ru_stime,
+            "workers": children.ru_utime + children.ru_stime, "postgres": pg_cpu_seconds(cluster)}
+
+
 def setup_archive(cluster):
     from briefing.archive.connection import Archive
     from briefing.archive.migrations import migrate
@@ -195,7 +222,8 @@ def archive_part(out: dict[str, object], size: int, work: Path, corpus: Path, mi
     from briefing.archive.library import ArchiveList
     from briefing.archive.search import ArchiveEngine
 
-    cluster = throwaway.start(durable=True)
+    out["load_before"] = os.getloadavg()
+    cluster = throwaway.start(KEEP, durable=True)
     try:
         setup_archive(cluster)
         archive = Archive(cluster.url("ana", "briefing"))
@@ -206,10 +234,31 @@ def archive_part(out: dict[str, object], size: int, work: Path, corpus: Path, mi
                 last[0] = time.perf_counter()
                 print(f"  ingest {done}/{total}", file=sys.stderr, flush=True)
 
-        started = time.perf_counter()
-        report = ArchiveIngest(archive, corpus).update(progress=progress)
-        out["ingest_s"] = time.perf_counter() - started
+        from briefing.archive import placement
+
+        # Where an ingest's time goes: CPU of this process, its parse workers and the
+        # server, before story placement and during it (ms an article).
+        place, marks = placement.place_unplaced, {}
+
+        def timed_place(con) -> int:
+            marks["placing"] = cpu_now(cluster)
+            return place(con)
+
+        placement.place_unplaced = timed_place
+        begun = cpu_now(cluster)
+        try:
+            report = ArchiveIngest(archive, corpus).update(progress=progress)
+        finally:
+            placement.place_unplaced = place
+        time.sleep(0.5)  # the ingest's server process has gone: its time is counted once reaped
+        ended = cpu_now(cluster)
+        out["ingest_s"] = ended["wall"] - begun["wall"]
         out["ingest_rate"] = size / out["ingest_s"]
+        placing = marks.get("placing", ended)
+        out["ingest_cpu_ms"] = {
+            "parse_write": {k: (placing[k] - begun[k]) * 1000 / size for k in begun},
+            "placement": {k: (ended[k] - placing[k]) * 1000 / size for k in begun},
+        }
         out["stories"] = int(cluster.sql("SELECT count(DISTINCT story) FROM briefing.listing", "briefing"))
         out["largest_story"] = int(cluster.sql(
             "SELECT max(n) FROM (SELECT count(*) n FROM briefing.listing GROUP BY story) x", "briefing"))
@@ -240,10 +289,39 @@ def archive_part(out: dict[str, object], size: int, work: Path, corpus: Path, mi
         out["archive_search"] = {k: p50_p95(v) for k, v in ours.items()}
         out["archive_search_all"] = p50_p95([t for v in ours.values() for t in v])
         print(f"  archive search p50/p95: {out['archive_search_all']}", file=sys.stderr)
+        listed, snipped = reader_queries(engine, mix)
+        out["archive_listed"] = {k: p50_p95(v) for k, v in listed.items()}
+        out["archive_snippets"] = {k: p50_p95(v) for k, v in snipped.items()}
         out["mark_latency"] = p50_p95(mark_latency(cluster))
+        out["load_after"] = os.getloadavg()
         archive.close()
     finally:
-        cluster.remove()
+        if KEEP is None:
+            cluster.remove()
+        else:
+            print(f"  the archive is left running: python -m briefing.archive.throwaway --stop {KEEP}"
+                  f" (port {cluster.port}, PGPASSFILE={cluster.pgpass})", file=sys.stderr)
+
+
+def reader_queries(engine, mix, shown: int = 20) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Each query as the reader runs it: the whole list (up to 1,000 hits, no snippets), then the snippets
+    of the rows in view, each timed."""
+    from briefing.search.query import QueryError
+
+    listed: dict[str, list[float]] = {}
+    snipped: dict[str, list[float]] = {}
+    for kind, q in mix:
+        started = time.perf_counter()
+        try:
+            results = engine.search_as_typed(q, limit=None, snippets=0)
+        except QueryError:
+            results = None
+        listed.setdefault(kind, []).append(time.perf_counter() - started)
+        if results is not None and results.hits:
+            started = time.perf_counter()
+            engine.snippets(results, results.hits[:shown])
+            snipped.setdefault(kind, []).append(time.perf_counter() - started)
+    return listed, snipped
 
 
 def embedded_part(out: dict[str, object], size: int, work: Path, corpus: Path, mix) -> None:
@@ -265,14 +343,20 @@ def embedded_part(out: dict[str, object], size: int, work: Path, corpus: Path, m
     out["embedded_search_all"] = p50_p95([t for v in theirs.values() for t in v])
 
 
+# Where to leave the archive's cluster running after the bench (--keep-archive), for queries of one's own.
+KEEP: Path | None = None
 TARGETS = {"word": 100, "and": 100, "field": 100, "phrase": 300, "prefix": 300, "fuzzy": 300}
 
 
 def report(out: dict[str, object]) -> None:
     print(f"\nTeam archive at {out['size']:,} articles ({platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}; shared machine: compare ratios)")
+    print(f"load average (1, 5, 15 min) before {out['load_before']}, after {out.get('load_after')}")
     print(f"ingest (read, hash, parse, write, stories): {out['ingest_s']:.0f} s, {out['ingest_rate']:.0f} articles/s"
           f" (target 1,000/s)")
+    for phase, cpu in out["ingest_cpu_ms"].items():
+        print(f"  {phase}: wall {cpu['wall']:.2f} ms an article; CPU {cpu['main']:.2f} ingest process, "
+              f"{cpu['workers']:.2f} parse workers, {cpu['postgres']:.2f} PostgreSQL")
     db = out["db_write"]
     print(f"database writes of parsed rows: {db['one_writer']:.0f} rows/s one writer, "
           f"{db['two_writers']:.0f} rows/s two writers ({db['rows']} rows)")
@@ -289,6 +373,10 @@ def report(out: dict[str, object]) -> None:
         target = TARGETS.get(kind)
         mark = "" if target is None else (" met" if p95 < target else f" missed by {p95 - target:.0f}")
         print(f"{kind:24} {p50:7.0f} / {p95:6.0f} {shown:>16} {target or '':>6}{mark}")
+    print(f"\n{'as the reader asks, p50 / p95 ms':34} {'list (no snippets)':>20} {'20 snippets':>14}")
+    for kind, (p50, p95) in out["archive_listed"].items():
+        snip = out["archive_snippets"].get(kind)
+        print(f"{kind:34} {p50:10.0f} / {p95:6.0f} {(f'{snip[0]:.0f} / {snip[1]:.0f}' if snip else '-'):>14}")
     all_theirs = out.get("embedded_search_all")
     print(f"{'all':24} {out['archive_search_all'][0]:7.0f} / {out['archive_search_all'][1]:6.0f} "
           f"{(f'{all_theirs[0]:.0f} / {all_theirs[1]:.0f}' if all_theirs else '-'):>16}")
@@ -304,7 +392,12 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/briefing-bench"))
     parser.add_argument("--skip-embedded", action="store_true", help="time the archive only")
     parser.add_argument("--embedded-first", action="store_true", help="build and query the embedded index first")
+    parser.add_argument("--keep-archive", type=Path, metavar="DIR",
+                        help="start the archive's PostgreSQL in DIR and leave it running (stop it with "
+                             "python -m briefing.archive.throwaway --stop DIR)")
     args = parser.parse_args()
+    global KEEP
+    KEEP = args.keep_archive
     args.work.mkdir(parents=True, exist_ok=True)
     report(bench(args.size, args.work, args.skip_embedded, args.embedded_first))
 

@@ -36,6 +36,10 @@ from briefing.sanitize import clean_line
 # a tsvector holds at most 1 MB.
 MAX_INDEXED_CHARS = 300_000
 BATCH = 500
+# The ingest session's text-index pending lists and the memory their merge sorts in
+# (kB): merged a few thousand articles at a time instead of a few hundred.
+PENDING_LIST_KB = 65536
+MERGE_MEMORY_KB = 65536
 REVISION_LOCK = 0x42726968
 PARALLEL_FROM = 50
 RETRIES = 3
@@ -164,9 +168,11 @@ class ArchiveIngest:
         report = IngestReport()
         if rebuild:
             report.rebuilt = None  # the archive is never rebuilt from one machine's folder
-        con = self.archive.connect(options=self.archive.connect_kwargs()["options"].replace(
+        options = self.archive.connect_kwargs()["options"].replace(
             f"statement_timeout={self.archive.statement_timeout_ms}",
-            f"statement_timeout={INGEST_STATEMENT_TIMEOUT_MS}"))
+            f"statement_timeout={INGEST_STATEMENT_TIMEOUT_MS}")
+        options += f" -c gin_pending_list_limit={PENDING_LIST_KB} -c work_mem={MERGE_MEMORY_KB}"
+        con = self.archive.connect(options=options)
         try:
             from briefing.archive.migrations import check
 
@@ -239,6 +245,8 @@ class ArchiveIngest:
                 progress(done, total, False)
         if batch:
             self._write(con, batch, report)
+        if report.changed:
+            con.execute("SELECT briefing.merge_pending()")
         report.stories_placed = place_unplaced(con)
         if progress:
             progress(total, total, bool(report.changed or report.stories_placed))
@@ -324,7 +332,14 @@ def write_batch(con, rows: list[tuple]) -> tuple[list[str], list[str], int]:
         f" RETURNING a.id, a.path, a.doc), {_LEXICON} SELECT id, path FROM written"
     ).fetchall()
     ids = [r[0] for r in added + updated]
+    if updated:
+        # An updated article's former words leave the story word counts (placement takes them off).
+        con.execute("INSERT INTO briefing.words_to_count (article, words, step) SELECT article, words, -1"
+                    " FROM briefing.article_texts WHERE article = ANY(%s)", ([r[0] for r in updated],))
     if ids:
+        con.execute(
+            "INSERT INTO briefing.words_to_count (article, words, step) SELECT a.id, s.words, 1"
+            " FROM briefing.articles a JOIN staging s USING (path) WHERE a.id = ANY(%s)", (ids,))
         con.execute(
             "INSERT INTO briefing.article_texts (article, key_points, body, raw, words)"
             " SELECT a.id, s.key_points, s.body, s.raw, s.words FROM briefing.articles a JOIN staging s USING (path)"

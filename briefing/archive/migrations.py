@@ -192,11 +192,43 @@ GRANT INSERT, UPDATE ON briefing.articles, briefing.article_texts, briefing.lexi
 GRANT USAGE ON SEQUENCE briefing.revisions TO briefing_ingest;
 """
 
+_V2 = r"""
+-- An ingest lets the text indexes' pending lists grow long (merged into the
+-- indexes in large runs, far fewer index pages rewritten per article), then
+-- merges what is left when it ends: a search reads the whole pending list.
+-- Only an index's owner may merge it, hence a function that runs as the owner.
+CREATE FUNCTION briefing.merge_pending() RETURNS bigint LANGUAGE sql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
+    SELECT sum(gin_clean_pending_list(i))::bigint FROM unnest(ARRAY[
+        'briefing.articles_doc'::regclass, 'briefing.articles_title_doc'::regclass,
+        'briefing.articles_labels'::regclass, 'briefing.lexicon_trgm'::regclass]) AS i
+$$;
+REVOKE ALL ON FUNCTION briefing.merge_pending() FROM PUBLIC;
+
+-- How many articles hold each signature word (what story placement weighs
+-- words by), kept as articles come and change instead of counted over the
+-- whole archive at every placement. A batch queues its articles' words (and
+-- an updated article's former words, to take off); placement, under its
+-- lock, folds the queue into the counts: writers never wait on each other.
+CREATE TABLE briefing.word_counts (word text PRIMARY KEY, articles integer NOT NULL);
+CREATE TABLE briefing.words_to_count (article bigint NOT NULL, words jsonb NOT NULL, step smallint NOT NULL);
+INSERT INTO briefing.word_counts (word, articles)
+    SELECT w, count(*) FROM briefing.article_texts t, jsonb_object_keys(t.words) w GROUP BY w;
+"""
+
+_V2_GRANTS = """
+GRANT EXECUTE ON FUNCTION briefing.merge_pending() TO briefing_ingest;
+GRANT SELECT ON briefing.word_counts, briefing.words_to_count TO briefing_analyst, briefing_ingest;
+GRANT INSERT, UPDATE ON briefing.word_counts TO briefing_ingest;
+GRANT INSERT, DELETE ON briefing.words_to_count TO briefing_ingest;
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "articles, full-text search, team marks with row-level security, notifications", _V1),
+    Migration(2, "pending text-index entries merged after an ingest; word counts for stories kept up to date", _V2),
 ]
 # Grants per migration, given when the group roles exist.
-GRANTS: dict[int, str] = {1: _V1_GRANTS}
+GRANTS: dict[int, str] = {1: _V1_GRANTS, 2: _V2_GRANTS}
 
 
 @dataclass

@@ -74,10 +74,20 @@ def place_unplaced(con) -> int:
             " JOIN briefing.article_texts t ON t.article = a.id WHERE l.story IS NULL ORDER BY 3, 2").fetchall()
         if not new:
             return 0
-        # How many articles hold each signature word: the weights of the similarity.
+        # How many articles hold each signature word: the weights of the similarity. The
+        # counts are kept as articles are written (the queue folded in here), and only
+        # the words of the articles being placed are read: the cost follows the
+        # articles placed, not the archive.
+        con.execute(
+            "WITH taken AS (DELETE FROM briefing.words_to_count RETURNING words, step)"
+            " INSERT INTO briefing.word_counts AS c (word, articles)"
+            " SELECT w, sum(step) FROM taken, jsonb_object_keys(taken.words) w GROUP BY w ORDER BY w"
+            " ON CONFLICT (word) DO UPDATE SET articles = c.articles + excluded.articles")
+        wanted = sorted({w for _, _, _, words in new for w in words})
         df = Counter(dict(con.execute(
-            "SELECT w, count(*) FROM briefing.article_texts t, jsonb_object_keys(t.words) w GROUP BY w").fetchall()))
-        (articles,) = con.execute("SELECT count(*) FROM briefing.article_texts").fetchone()
+            "SELECT word, articles FROM briefing.word_counts WHERE word = ANY(%s) AND articles > 0",
+            (wanted,)).fetchall()))
+        (articles,) = con.execute("SELECT count(*) FROM briefing.listing").fetchone()
         ids = {path: id_ for id_, path, _, _ in new}
         placement = Placement(ArchiveStories(con, set(ids)), df, articles)
         placed: list[tuple[int, int]] = []

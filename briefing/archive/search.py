@@ -74,10 +74,10 @@ class ArchiveEngine:
 
     # Expansion from the archive's own words
 
-    def near_words(self, word: str, distance: int) -> list[str]:
+    def near_words(self, word: str, distance: int, con=None) -> list[str]:
         """Words of the archive within *distance* edits of *word* (or of its stem), nearest first."""
         word = word.lower()
-        rows = self.archive.run(lambda con: _near(con, word))
+        rows = _near(con, word) if con is not None else self.archive.run(lambda c: _near(c, word))
         scored = []
         for candidate, stem in rows:
             best = min(tsquery.edit_distance(candidate, word, distance),
@@ -87,18 +87,22 @@ class ArchiveEngine:
         scored.sort()
         return [w for _, w in scored[:MAX_EXPANSION]]
 
-    def prefixed(self, prefix: str) -> list[str]:
+    def prefixed(self, prefix: str, con=None) -> list[str]:
         """Some of the archive's words that start with *prefix* (for marking hits in the article)."""
         pattern = prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        return [r[0] for r in self.archive.run(lambda con: con.execute(
-            "SELECT word FROM briefing.lexicon WHERE word LIKE %s ORDER BY word LIMIT %s",
-            (pattern, MAX_EXPANSION)).fetchall())]
+
+        def words(c) -> list[str]:
+            return [r[0] for r in c.execute("SELECT word FROM briefing.lexicon WHERE word LIKE %s ORDER BY word"
+                                            " LIMIT %s", (pattern, MAX_EXPANSION)).fetchall()]
+
+        return words(con) if con is not None else self.archive.run(words)
 
     # Searching
 
-    def _prepare(self, text: str) -> _Search:
+    def _prepare(self, text: str, con=None) -> _Search:
         text, node = tsquery.parse(text)
-        compiled = tsquery.compile_query(node, self.near_words, self.prefixed)
+        compiled = tsquery.compile_query(node, lambda w, d: self.near_words(w, d, con),
+                                         lambda p: self.prefixed(p, con))
         return _Search(text, compiled, node)
 
     def cancel(self) -> None:
@@ -125,12 +129,15 @@ class ArchiveEngine:
         match, the newest RANKED of them are ranked (``results.ranked`` says
         how many were).
         """
-        prepared = self._prepare(text)
+        # One pooled connection for the whole search: each checkout costs a round trip.
+        return self.archive.run(lambda con: self._search_on(con, text, limit, by_date, snippets))
+
+    def _search_on(self, con, text: str, limit: int | None, by_date: bool, snippets: int) -> Results:
+        prepared = self._prepare(text, con)
         compiled = prepared.compiled
         limit = MAX_RESULTS if limit is None else max(0, min(limit, MAX_RESULTS))
         if compiled.rank is not None:
-            empty = self.archive.run(lambda con: con.execute(
-                f"SELECT numnode({compiled.rank}) = 0", compiled.rank_params).fetchone()[0])
+            empty = con.execute(f"SELECT numnode({compiled.rank}) = 0", compiled.rank_params).fetchone()[0]
             if empty:
                 raise QueryError("the query has no words to look for (only very common words such as 'the')")
         ranked = compiled.rank is not None and not by_date
@@ -146,14 +153,14 @@ class ArchiveEngine:
         params = [*compiled.where_params, RANKED if ranked else limit,
                   *(compiled.rank_params if ranked else []), limit]
 
-        def run(con):
-            with con.transaction():
-                # The text indexes answer even for a word most articles hold: far
-                # cheaper than reading every article's vector in a sequential scan.
-                con.execute("SET LOCAL enable_seqscan = off")
-                return con.execute(sql, params).fetchall()
-
-        rows = self.archive.run(run)
+        with con.transaction():
+            # The text indexes answer even for a word most articles hold: far
+            # cheaper than reading every article's vector in a sequential scan.
+            # The candidates are then looked up one by one: a hash join would
+            # read every article of the archive to join a few thousand.
+            con.execute("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),"
+                        " set_config('enable_mergejoin', 'off', true)")
+            rows = con.execute(sql, params).fetchall()
         total = rows[0][3] if rows else 0
         if not rows and limit:
             total = 0
@@ -165,9 +172,9 @@ class ArchiveEngine:
         results.limited = total > len(results.hits) and len(results.hits) == limit > 0
         if ranked and total > RANKED:
             results.query.notes.append(f"the newest {RANKED:,} of {total:,} matching articles were ranked")
-        self._fill_snippets(results.hits[:max(0, snippets)], compiled)
+        self._fill_snippets(results.hits[:max(0, snippets)], compiled, con)
         if not results.hits:
-            results.suggestion = self.suggest_for(prepared)
+            results.suggestion = self.suggest_for(prepared, con)
         # Kept for snippets asked for later.
         results._archive_query = compiled  # type: ignore[attr-defined]
         return results
@@ -186,7 +193,7 @@ class ArchiveEngine:
             raise SearchFailed(str(exc)) from None
         return wanted
 
-    def _fill_snippets(self, hits: list[Hit], compiled: tsquery.Compiled) -> None:
+    def _fill_snippets(self, hits: list[Hit], compiled: tsquery.Compiled, con=None) -> None:
         if not hits:
             return
         paths = [h.path for h in hits]
@@ -199,8 +206,9 @@ class ArchiveEngine:
                    f" FROM briefing.articles a JOIN briefing.article_texts t ON t.article = a.id,"
                    f" (SELECT {compiled.rank} AS q) AS query WHERE a.path = ANY(%s)")
             params = [HEADLINE, HEADLINE, *compiled.rank_params, paths]
-        found = {path: (body, title) for path, body, title in self.archive.run(
-            lambda con: con.execute(sql, params).fetchall())}
+        rows = con.execute(sql, params).fetchall() if con is not None else self.archive.run(
+            lambda c: c.execute(sql, params).fetchall())
+        found = {path: (body, title) for path, body, title in rows}
         for hit in hits:
             body, title = found.get(hit.path, ("", ""))
             snippet = body if HIT_START in (body or "") else (title if HIT_START in (title or "") else body)
@@ -220,14 +228,14 @@ class ArchiveEngine:
             return results
         return completed if completed.hits else results
 
-    def suggest_for(self, prepared: _Search) -> str | None:
+    def suggest_for(self, prepared: _Search, con=None) -> str | None:
         """A corrected query from the archive's own words, when one differs."""
         corrected = prepared.text
         changed = False
         for word in tsquery.positive_words(prepared.node):
             if word.kind != "word" or " " in word.text or len(word.text) < SUGGEST_MIN_LETTERS:
                 continue
-            near = self.near_words(word.text, 2)
+            near = self.near_words(word.text, 2, con)
             if near and near[0] != word.text.lower():
                 corrected = re.sub(rf"(?<![\w]){re.escape(word.text)}(?![\w])", near[0], corrected, count=1)
                 changed = True
