@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing.entities.extract import name_key
+from briefing.entities.writer import in_ids
 from briefing.model import Anchor
 
 FILE_NAME = "entities.sqlite"
@@ -141,16 +142,6 @@ def connect(index_dir: Path, readonly: bool = True) -> sqlite3.Connection:
     return con
 
 
-def _in(con: sqlite3.Connection, sql: str, ids: Iterable[int]) -> list[tuple]:
-    """*sql* with its ``IN ({})`` filled with *ids*, in chunks SQLite accepts."""
-    ids = list(ids)
-    out: list[tuple] = []
-    for at in range(0, len(ids), 900):
-        chunk = ids[at:at + 900]
-        out.extend(con.execute(sql.format(",".join("?" * len(chunk))), chunk))
-    return out
-
-
 # Reading -------------------------------------------------------------------
 
 
@@ -258,7 +249,7 @@ class Reader:
 
     def rels(self, entity: int) -> list[str]:
         """Every article naming *entity* (for the stories it appears in)."""
-        return [r for (r,) in _in(self.con, "SELECT DISTINCT rel FROM mentions WHERE name IN ({})",
+        return [r for (r,) in in_ids(self.con, "SELECT DISTINCT rel FROM mentions WHERE name IN ({})",
                                    self.names_of(entity))]
 
     def of_article(self, rel: str) -> list[Entity]:

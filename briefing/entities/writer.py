@@ -122,7 +122,7 @@ class Writer:
             for name, before in join(con):
                 self.touched.add(name)
                 entities.add(before)  # the entity it left, counted again (removed when left with no names)
-        entities.update(e for (e,) in _in(con, "SELECT DISTINCT entity FROM names WHERE id IN ({})", self.touched))
+        entities.update(e for (e,) in in_ids(con, "SELECT DISTINCT entity FROM names WHERE id IN ({})", self.touched))
         if entities:
             _count(con, entities)
         con.execute("DELETE FROM stale")
@@ -153,7 +153,7 @@ def _count(con: sqlite3.Connection, entities: set[int]) -> None:
         last[entity] = max(last.get(entity, ""), latest or "")
     several = [e for e, names in forms.items() if len(names) > 1]
     # An article may write one entity two ways: those with several names count their articles apart.
-    for entity, distinct in _in(con, "SELECT n.entity, COUNT(DISTINCT m.rel) FROM names n JOIN mentions m "
+    for entity, distinct in in_ids(con, "SELECT n.entity, COUNT(DISTINCT m.rel) FROM names n JOIN mentions m "
                                      "ON m.name = n.id WHERE n.entity IN ({}) GROUP BY n.entity", several):
         articles[entity] = distinct
     rows = []
@@ -164,14 +164,14 @@ def _count(con: sqlite3.Connection, entities: set[int]) -> None:
         rows.append((entity, name, name_key(name), kind, articles[entity], sum(kinds[entity].values()),
                      last[entity]))
     con.executemany("INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-    _in(con, "DELETE FROM entities WHERE id IN ({})", [e for e in entities if e not in forms])
+    in_ids(con, "DELETE FROM entities WHERE id IN ({})", [e for e in entities if e not in forms])
 
 
 def _is_acronym(name: str) -> bool:
     return name.replace(".", "").isupper() and " " not in name
 
 
-def _in(con: sqlite3.Connection, sql: str, ids: Iterable[int]) -> list[tuple]:
+def in_ids(con: sqlite3.Connection, sql: str, ids: Iterable[int]) -> list[tuple]:
     """*sql* with its ``IN ({})`` filled with *ids*, in chunks SQLite accepts."""
     ids = list(ids)
     out: list[tuple] = []
