@@ -201,8 +201,13 @@ def test_quitting_during_a_long_first_build_ends_at_once_and_the_next_run_finish
     terminal = open_terminal("--content", str(folder))
     terminal.wait_for("Indexing", timeout=60)
     reader = _reader_pid(terminal)
-    helpers = _descendants(reader)
+    # The list says "Indexing" as soon as it is drawn; the indexer starts just after.
+    deadline = time.monotonic() + 30
+    while not (helpers := _descendants(reader)) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert helpers, "the index is built by a process of its own"
+    time.sleep(0.5)
+    helpers = _descendants(reader) or helpers  # its worker processes too
     terminal.keys("q")
     quit_at = time.monotonic()
     terminal.wait_for("exit=0", timeout=30)
