@@ -57,7 +57,7 @@ def test_at_80x24_list_reading_pane_key_points_and_a_search(content, open_termin
     terminal.keys("/")
     terminal.type("Hezbollah")
     screen = terminal.wait_for("2 results for Hezbollah")
-    assert "Results (2 of 5)" in screen
+    assert "Results (2 of 5)" in screen  # the count and the list change in the same frame
     terminal.keys("Enter", "j")  # the key right after enter moves in the results, not the query
     screen = terminal.wait_for("Hezbollah", timeout=5)
     assert "Hezbollahj" not in screen

@@ -52,6 +52,7 @@ class Searching(_Base):
 
     def on_search_done(self, message: m.SearchDone) -> None:
         self.results = message.results
+        self.query_one(SearchBar).show_count(message.results)
         self.refresh_list()
         self.mark_hits()
 

@@ -16,7 +16,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from briefing.tui.look import Look, stylesheet_beside
-from briefing.tui.messages import SearchCleared, SearchDone, SearchNotRun
+from briefing.search.engine import Results
+from briefing.tui.messages import SearchCleared, SearchNotRun
 from briefing.tui.services.search import Search
 from briefing.tui.widgets.text_box import TextBox
 
@@ -112,8 +113,8 @@ class SearchBar(Vertical):
         self._typing = self.set_timer(
             delay, (lambda: self.search.run(query)) if query.strip() else self.input.action_clear_search)
 
-    def on_search_done(self, message: SearchDone) -> None:
-        results = message.results
+    def show_count(self, results: Results) -> None:
+        # Called by the screen as it lists the results, so the count and the list change in one frame.
         count = len(results.hits)
         status = f"{count} result{'s' if count != 1 else ''} for {results.query.text}"
         if not results.hits and results.suggestion:
