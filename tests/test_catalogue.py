@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 
@@ -27,6 +28,7 @@ def test_snapshot_lists_every_article_newest_first_with_titles(tmp_path, content
 
 def test_a_broken_file_is_reported_at_every_update_but_read_once(tmp_path, content, monkeypatch):
     (content / "broken.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    _age(content / "broken.txt")  # written well before: its time can be trusted (see below)
     index = ContentIndex(content, tmp_path / "i")
     first = index.update()
     assert any(line.startswith("broken.txt") for line in first.skipped)
@@ -170,3 +172,87 @@ def test_updates_merge_their_small_segments_at_a_bounded_cost_and_leave_the_larg
     with Engine.open(index) as engine:
         assert len(engine.search("late", limit=None).hits) == 12
         assert len(engine.search("base", limit=None).hits) == 20
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The files the updater reads from here on, by key."""
+    read: list[str] = []
+    real = files_module.read_file_bytes
+    monkeypatch.setattr(files_module, "read_file_bytes", lambda path, rel: read.append(rel) or real(path, rel))
+    return read
+
+
+def _age(path, seconds: float = 3600) -> None:
+    """Set *path*'s time back, as for a file written well before the update that looks at it."""
+    then = path.stat().st_mtime_ns - int(seconds * 1e9)
+    os.utime(path, ns=(then, then))
+
+
+def test_an_untouched_file_is_not_read_again_and_a_touched_one_is(tmp_path, content, monkeypatch):
+    index = ContentIndex(content, tmp_path / "i")
+    index.update()
+    read = _reads(monkeypatch)
+    assert index.update().unchanged == 5
+    assert read == []  # the sample files are old: their size and time say they are unchanged
+    first = sorted(content.iterdir())[0]
+    _age(first)  # touched (its time changed), not edited: read, found the same, not parsed again
+    report = index.update()
+    assert read == [first.name] and report.unchanged == 5 and not report.changed
+    read.clear()
+    assert index.update().unchanged == 5 and read == []
+
+
+def test_an_edit_that_keeps_the_files_size_and_time_is_still_indexed(tmp_path, content):
+    # A file written twice within its file system's clock tick keeps one time: the
+    # update right after the first write cannot tell the second from its size and time.
+    story = content / "fresh.md"
+    story.write_text("---\ntitle: Harbour report\n---\nThe ferry to Zanzibar left on time.\n", encoding="utf-8")
+    index = ContentIndex(content, tmp_path / "i")
+    assert "fresh.md" in index.update().added
+    stat = story.stat()
+    story.write_text("---\ntitle: Harbour report\n---\nThe ferry to Mombasa left on dates.\n", encoding="utf-8")
+    os.utime(story, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert story.stat().st_size == stat.st_size and story.stat().st_mtime_ns == stat.st_mtime_ns
+    report = index.update()
+    assert report.updated == ["fresh.md"]
+    with Engine(index.open()) as engine:
+        assert [h.path for h in engine.search("Mombasa").hits] == ["fresh.md"]
+        assert engine.search("Zanzibar").hits == []
+
+
+def test_a_file_indexed_just_after_it_was_written_is_read_once_more_then_trusted(tmp_path, content, monkeypatch):
+    index = ContentIndex(content, tmp_path / "i")
+    index.update()
+    (content / "new.md").write_text("---\ntitle: New\n---\nA note about Aleppo.\n", encoding="utf-8")
+    assert index.update().added == ["new.md"]
+    read = _reads(monkeypatch)
+    # Its time was not settled when it was indexed: read again, found the same.
+    report = index.update()
+    assert read == ["new.md"] and not report.changed
+    # By now it was (the update's clock is moved on rather than the test waiting).
+    read.clear()
+    monkeypatch.setattr(update_module, "SETTLED_NS", -10**12)
+    assert index.update().unchanged == 6 and read == []
+
+
+def test_a_catalogue_from_before_file_times_were_trusted_is_migrated_not_rebuilt(tmp_path, content, monkeypatch):
+    index = ContentIndex(content, tmp_path / "i")
+    index.update()
+    with sqlite3.connect(index.dir / FILE_NAME) as con:
+        for table in ("articles", "skipped"):
+            con.execute(f"ALTER TABLE {table} DROP COLUMN checked")
+        con.execute("DROP TABLE story_words")
+    read = _reads(monkeypatch)
+    report = index.update()
+    # Every file is read and hashed once, not parsed: nothing changed, nothing rebuilt.
+    assert report.rebuilt is None and not report.changed and report.unchanged == 5
+    assert len(read) == 5
+    read.clear()
+    assert index.update().unchanged == 5 and read == []
+    assert len(index.snapshot().entries) == 5
+    # The stories' words were written too: later coverage still finds its story.
+    first = sorted(content.iterdir())[0]
+    (content / "later.txt").write_text(first.read_text() + "\nThe inquiry continues.\n")
+    index.update()
+    stories = {e.rel: e.story for e in index.snapshot().entries}
+    assert stories["later.txt"] == stories[first.name]

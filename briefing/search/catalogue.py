@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from briefing.library import path_of
 from briefing.model import Entry, UnreadableFile
@@ -26,26 +27,33 @@ FILE_NAME = "catalogue.sqlite"
 # loops) carry no size; they are found again by every scan.
 NOT_STATED = -1
 
+# *checked*: when the file's size and time were taken (ns since the epoch), to tell whether
+# they can be trusted (see ``update``); 0 in rows of catalogues written before it was kept.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     rel TEXT PRIMARY KEY, title TEXT NOT NULL, source TEXT, date TEXT, tags TEXT NOT NULL,
     size INTEGER NOT NULL, mtime INTEGER NOT NULL, digest TEXT NOT NULL, warnings TEXT NOT NULL,
-    story INTEGER
+    story INTEGER, checked INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS skipped (
-    rel TEXT PRIMARY KEY, reason TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL
+    rel TEXT PRIMARY KEY, reason TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
+    checked INTEGER NOT NULL DEFAULT 0
 );
+-- The list's order: the reader's first screen reads its first rows through it, without a sort.
+CREATE INDEX IF NOT EXISTS articles_listed ON articles (date IS NULL, date DESC, rel);
 """
+# The list's order in SQL; it must stay the one the index above is made of.
+LIST_ORDER = "date IS NULL, date DESC, rel"
 
 
-@dataclass(frozen=True, slots=True)
-class Known:
-    """What the catalogue remembers of a file, to tell whether it changed."""
+class Known(NamedTuple):
+    """What the catalogue remembers of a file, to tell whether it changed (a tuple: there are 100,000)."""
 
     size: int
     mtime: int
     digest: str | None  # None for a file that was skipped
     reason: str | None = None
+    checked: int = 0
 
 
 @dataclass
@@ -56,6 +64,12 @@ class Snapshot:
     # "path: why" for each file left out, and the warnings of those read.
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Set when *entries* are only the first of the list (newest first): how many the whole list has.
+    total: int | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.total is None
 
 
 def reading_order(entry: Entry) -> tuple[bool, int, str]:
@@ -87,6 +101,12 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
         con = sqlite3.connect(path, timeout=5.0)
         # Readers never wait for the indexer, nor it for them.
         con.execute("PRAGMA journal_mode=WAL")
+        with con:
+            for table in ("articles", "skipped"):
+                if con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone() and \
+                        "checked" not in {row[1] for row in con.execute(f"PRAGMA table_info({table})")}:
+                    # An older catalogue: its files are read and hashed once more, then trusted again.
+                    con.execute(f"ALTER TABLE {table} ADD COLUMN checked INTEGER NOT NULL DEFAULT 0")
         con.executescript(_SCHEMA)
     return con
 
@@ -100,31 +120,35 @@ class CatalogueWriter:
         self._pending: list[tuple[str, tuple]] = []
 
     def known(self) -> dict[str, Known]:
+        make = Known._make
         known = {
-            rel: Known(size, mtime, digest)
-            for rel, size, mtime, digest in self.con.execute("SELECT rel, size, mtime, digest FROM articles")
+            row[0]: make(row[1:])
+            for row in self.con.execute("SELECT rel, size, mtime, digest, NULL, checked FROM articles")
         }
-        for rel, reason, size, mtime in self.con.execute("SELECT rel, reason, size, mtime FROM skipped"):
-            known.setdefault(rel, Known(size, mtime, None, reason))
+        for row in self.con.execute("SELECT rel, size, mtime, NULL, reason, checked FROM skipped"):
+            known.setdefault(row[0], make(row[1:]))
         return known
 
     def put(self, article, rel: str, size: int, mtime: int, digest: str,
-            words: dict[str, int] | None = None) -> None:
-        """*article*: a parsed :class:`Article`, or anything with its title, source, date, tags and warnings."""
+            words: dict[str, int] | None = None, checked: int = 0) -> None:
+        """*article*: a parsed :class:`Article`, or anything with its title, source, date, tags and warnings.
+
+        *checked*: when *size* and *mtime* were taken (ns since the epoch).
+        """
         row = (
             rel, article.title, article.source,
             article.date.isoformat() if article.date else None,
-            json.dumps(article.tags), size, mtime, digest, json.dumps(article.warnings),
+            json.dumps(article.tags), size, mtime, digest, json.dumps(article.warnings), checked,
         )
         # Undated articles are grouped by the day their file was written.
         grouped_on = article.date or dt.date.fromtimestamp(mtime / 1e9)
         self._pending.append(("put", (row, grouped_on, words or {})))
 
-    def touch(self, rel: str, mtime: int) -> None:
-        self._pending.append(("touch", (mtime, rel)))
+    def touch(self, rel: str, mtime: int, checked: int = 0) -> None:
+        self._pending.append(("touch", (mtime, checked, rel)))
 
-    def skip(self, rel: str, reason: str, size: int = NOT_STATED, mtime: int = 0) -> None:
-        self._pending.append(("skip", (rel, reason, size, mtime)))
+    def skip(self, rel: str, reason: str, size: int = NOT_STATED, mtime: int = 0, checked: int = 0) -> None:
+        self._pending.append(("skip", (rel, reason, size, mtime, checked)))
 
     def remove(self, rel: str) -> None:
         self._pending.append(("remove", (rel,)))
@@ -140,9 +164,10 @@ class CatalogueWriter:
     def flush(self) -> None:
         """Write the changes since the last flush, in one transaction (the articles are placed later)."""
         statements = {
-            "put": "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-            "touch": "UPDATE articles SET mtime = ? WHERE rel = ?",
-            "skip": "INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?)",
+            "put": "INSERT OR REPLACE INTO articles (rel, title, source, date, tags, size, mtime, digest, warnings, "
+                   "checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "touch": "UPDATE articles SET mtime = ?, checked = ? WHERE rel = ?",
+            "skip": "INSERT OR REPLACE INTO skipped (rel, reason, size, mtime, checked) VALUES (?, ?, ?, ?, ?)",
             "remove": "DELETE FROM articles WHERE rel = ?",
             "forget": f"DELETE FROM skipped WHERE size = {NOT_STATED}",
         }
@@ -174,12 +199,15 @@ class CatalogueWriter:
         self.con.close()
 
 
-def read_catalogue(index_dir: Path, content: Path) -> Snapshot | None:
+def read_catalogue(index_dir: Path, content: Path, first: int | None = None) -> Snapshot | None:
     """The list of *content* as last indexed, newest first; None when there is none yet.
 
     Read at every start: at 100,000 articles every microsecond per row is a
     tenth of a second. SQLite sorts; tags and dates repeat, so each distinct
     value is decoded once; warnings are read only where there are some.
+    With *first*, only that many rows are read, through the order's index (a
+    screenful in milliseconds), and the snapshot says how many there are in
+    all; its problems and warnings wait for the whole list.
     """
     path = index_dir / FILE_NAME
     if not path.exists():
@@ -188,20 +216,28 @@ def read_catalogue(index_dir: Path, content: Path) -> Snapshot | None:
         private_dir(index_dir, "the index folder", create=False, files=True, file_what="the index file")
     except UnsafeFolder:
         return None  # said by the update, which refuses it too
+    warnings: list = []
+    skipped: list = []
+    total = None
     try:
         con = _connect(path, readonly=True)
         try:
-            rows = con.execute(
-                "SELECT rel, title, source, date, tags, digest, story FROM articles "
-                "ORDER BY date IS NULL, date DESC, rel"
-            ).fetchall()
-            warnings = con.execute("SELECT warnings FROM articles WHERE warnings != '[]' ORDER BY rel").fetchall()
-            skipped = con.execute("SELECT rel, reason FROM skipped ORDER BY rel").fetchall()
+            query = f"SELECT rel, title, source, date, tags, digest, story FROM articles ORDER BY {LIST_ORDER}"
+            if first is None:
+                rows = con.execute(query).fetchall()
+                warnings = con.execute(
+                    "SELECT warnings FROM articles WHERE warnings != '[]' ORDER BY rel").fetchall()
+                skipped = con.execute("SELECT rel, reason FROM skipped ORDER BY rel").fetchall()
+            else:
+                rows = con.execute(query + " LIMIT ?", (first,)).fetchall()
+                if len(rows) == first:
+                    (count,) = con.execute("SELECT COUNT(*) FROM articles").fetchone()
+                    total = count if count > len(rows) else None
         finally:
             con.close()
     except sqlite3.Error:
         return None
-    snapshot = Snapshot()
+    snapshot = Snapshot(total=total)
     tags_of: dict[str, tuple[str, ...]] = {}
     dates: dict[str | None, dt.date | None] = {None: None}
     child = _child_maker(content)

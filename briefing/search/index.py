@@ -166,7 +166,7 @@ class ContentIndex(IndexFolder):
         self.content = content
         self.follow_links = follow_links
 
-    def _create(self) -> tuple[windex.Index, CatalogueWriter]:
+    def _create(self) -> tuple[windex.Index, CatalogueWriter, dict]:
         if self.dir.exists():
             shutil.rmtree(self.dir)
         private_dir(self.dir, "the index folder")
@@ -176,9 +176,10 @@ class ContentIndex(IndexFolder):
         catalogue = CatalogueWriter(self.dir)
         # Written last: its presence says the folder is complete.
         (self.dir / META_FILE).write_text(json.dumps(_meta()))
-        return ix, catalogue
+        return ix, catalogue, {}
 
-    def _open_or_create(self, report: UpdateReport, rebuild: bool) -> tuple[windex.Index, CatalogueWriter]:
+    def _open_or_create(self, report: UpdateReport, rebuild: bool) -> tuple[windex.Index, CatalogueWriter, dict]:
+        """The index, its catalogue and what the catalogue knows of the files (read here to prove it reads)."""
         if rebuild:
             report.rebuilt = "rebuild requested"
             return self._create()
@@ -192,8 +193,7 @@ class ContentIndex(IndexFolder):
             if not (self.dir / CATALOGUE_FILE).exists():
                 raise FileNotFoundError("the catalogue is missing")
             catalogue = CatalogueWriter(self.dir)
-            catalogue.known()
-            return ix, catalogue
+            return ix, catalogue, catalogue.known()
         except LockError:
             raise
         except IndexDamaged as exc:
@@ -203,9 +203,12 @@ class ContentIndex(IndexFolder):
             report.rebuilt = f"the index could not be read ({type(exc).__name__}: {exc}); rebuilt from the content"
             return self._create()
 
-    def snapshot(self) -> Snapshot | None:
-        """The article list as last indexed, without reading the files; None before the first build."""
-        return read_catalogue(self.dir, self.content)
+    def snapshot(self, first: int | None = None) -> Snapshot | None:
+        """The article list as last indexed, without reading the files; None before the first build.
+
+        *first*: only the first that many articles of the list (see :func:`read_catalogue`).
+        """
+        return read_catalogue(self.dir, self.content, first)
 
     # Updating
 
@@ -246,10 +249,10 @@ class ContentIndex(IndexFolder):
         """
         with self._update_lock(wait):
             report = UpdateReport()
-            ix, catalogue = self._open_or_create(report, rebuild)
+            ix, catalogue, known = self._open_or_create(report, rebuild)
             try:
                 self._clean(ix)
-                Update(self.content, ix, catalogue, report, progress, wait, self.follow_links).run()
+                Update(self.content, ix, catalogue, report, progress, wait, self.follow_links, known).run()
             finally:
                 catalogue.close()
                 # A failed write (a full disk) leaves nothing half-written behind.

@@ -14,12 +14,13 @@ import contextlib
 import itertools
 import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from whoosh.index import LockError
 
-from briefing.library import find_files, rel_of
+from briefing.library import scan_files
 from briefing.search import segments as seg
 from briefing.search.catalogue import CatalogueWriter, Known
 from briefing.search.files import read_one, worker_pool
@@ -28,6 +29,11 @@ from briefing.search.schema import document
 # Below this many files to read, starting worker processes costs more than it saves.
 PARALLEL_FROM = 200
 BUSY = "the index is being updated by another Briefing process; try again shortly"
+# A file's size and time are trusted to say it is unchanged only when the time
+# was this long before they were taken: a file written again within the same
+# tick of its file system's clock (2 s on FAT, a jiffy or so elsewhere) keeps
+# its time, and would otherwise keep its old text in the index.
+SETTLED_NS = 2_000_000_000
 
 
 class IndexBusy(Exception):
@@ -39,8 +45,10 @@ class Update:
     MAX_BATCH = 5000
 
     def __init__(self, content: Path, ix, catalogue: CatalogueWriter, report, progress: Callable | None,
-                 wait: float, follow_links: bool = False) -> None:
+                 wait: float, follow_links: bool = False, known: dict[str, Known] | None = None) -> None:
         self.content = content
+        # What the catalogue knows, when the caller has read it already.
+        self.known = known
         self.follow_links = follow_links
         self.ix = ix
         self.folder = Path(ix.storage.folder)
@@ -101,8 +109,11 @@ class Update:
 
     def _run(self) -> None:
         report = self.report
-        known = self.catalogue.known()
-        paths, problems = find_files(self.content, self.follow_links)
+        known = self.catalogue.known() if self.known is None else self.known
+        self.known = None
+        # Taken before any file is: a file written after it is never trusted by its time alone.
+        self.started = time.time_ns()
+        found, problems = scan_files(self.content, self.follow_links)
         report.skipped.extend(problems)
         self.catalogue.forget_unstated()
         try:
@@ -114,13 +125,11 @@ class Update:
                 seen.add(rel)
             # First the cheap pass: which files changed (size and time) and must be read.
             jobs: list[tuple[Path, str, os.stat_result]] = []
-            for path in paths:
-                rel = rel_of(path, self.content)
+            for rel, name, stat in found:
                 seen.add(rel)
-                job = self._check(path, rel, known.get(rel))
-                if job is not None:
-                    jobs.append(job)
-            self.done, self.total = len(paths) - len(jobs), len(paths)
+                if not self._unchanged(rel, stat, known.get(rel)):
+                    jobs.append((Path(name), rel, stat))
+            self.done, self.total = len(found) - len(jobs), len(found)
             workers = min(os.cpu_count() or 1, 4)
             if len(jobs) >= PARALLEL_FROM and workers >= 2:
                 self._in_workers(jobs, known, workers)
@@ -236,21 +245,20 @@ class Update:
             concurrent.futures.wait([f for _, f in self.merges])
             self._commit()
 
-    def _check(self, path: Path, rel: str, known: Known | None):
-        """The file as a job to read, or None when it is unchanged or cannot be read at all."""
-        report = self.report
-        try:
-            stat = path.stat()
-        except OSError as exc:
-            report.skipped.append(f"{rel}: cannot be read ({exc.strerror})")
-            return None
-        if known and known.size == stat.st_size and known.mtime == stat.st_mtime_ns:
-            if known.reason:
-                report.skipped.append(known.reason)
-            else:
-                report.unchanged += 1
-            return None
-        return path, rel, stat
+    def _unchanged(self, rel: str, stat: os.stat_result, known: Known | None) -> bool:
+        """Whether the file is as the catalogue last saw it, told by its size and time: then it is not read.
+
+        Its time must have been settled when the catalogue took it; otherwise
+        the file is read and its hash decides (and the time is taken again).
+        """
+        if known is None or known.size != stat.st_size or known.mtime != stat.st_mtime_ns \
+                or stat.st_mtime_ns > known.checked - SETTLED_NS:
+            return False
+        if known.reason:
+            self.report.skipped.append(known.reason)
+        else:
+            self.report.unchanged += 1
+        return True
 
     def _apply(self, job, known: Known | None, outcome: tuple, in_segment: bool) -> None:
         path, rel, stat = job
@@ -259,7 +267,7 @@ class Update:
         indexed = known is not None and known.digest is not None
         if kind == "same":
             # Touched but not changed: remember the new time; it was not parsed.
-            self.catalogue.touch(rel, stat.st_mtime_ns)
+            self.catalogue.touch(rel, stat.st_mtime_ns, self.started)
             report.unchanged += 1
         elif kind in ("skip", "error"):
             report.skipped.append(outcome[1])
@@ -269,7 +277,7 @@ class Update:
                 report.removed.append(rel)
             # A file that could not be read at all is kept without its size
             # and time, so the next update tries it again (permissions get fixed).
-            stated = (stat.st_size, stat.st_mtime_ns) if kind == "skip" else ()
+            stated = (stat.st_size, stat.st_mtime_ns, self.started) if kind == "skip" else ()
             self.catalogue.skip(rel, outcome[1], *stated)
         else:
             _, article, digest, words = outcome
@@ -282,5 +290,5 @@ class Update:
             else:
                 self._writer().update_document(**document(article, rel))
             self.written += 1
-            self.catalogue.put(article, rel, stat.st_size, stat.st_mtime_ns, digest, words)
+            self.catalogue.put(article, rel, stat.st_size, stat.st_mtime_ns, digest, words, self.started)
             (report.updated if indexed else report.added).append(rel)
