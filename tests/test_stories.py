@@ -282,15 +282,39 @@ def test_a_new_article_is_compared_with_the_stories_of_its_weeks_only(tmp_path, 
         _dated(folder, f"s{n:02}.md", 10 * n, f"Report {n} on the Xanadu{n} affair and the Quibble{n} inquiry.")
     indexed(folder)
     loaded: list[int] = []
-    real = story_table.StoryTable.load
+    real = story_table._story
 
-    def spy(self, *args):
-        found = list(real(self, *args))
-        loaded.extend(s.id for s in found)
-        return found
+    def spy(row):
+        loaded.append(row[0])
+        return real(row)
 
-    monkeypatch.setattr(story_table.StoryTable, "load", spy)
+    monkeypatch.setattr(story_table, "_story", spy)
     _dated(folder, "new.md", 201, "More on the Xanadu20 affair and the Quibble20 inquiry.")
     entries = {e.rel: e.story for e in indexed(folder).entries}
     assert entries["new.md"] == entries["s20.md"]
     assert 0 < len(loaded) <= 6  # the stories within three weeks of day 201, not all forty
+
+
+def test_a_few_new_articles_are_placed_as_a_whole_pass_would_place_them(tmp_path, monkeypatch):
+    from briefing.search import story_table
+    from briefing.search.index import ContentIndex
+
+    names = sorted(p.name for p in STORIES.glob("*.md"))
+    late = names[1::3]
+    placed = []
+    for few in (0, story_table.FEW):  # every story within reach read whole, or only those looked up
+        monkeypatch.setattr(story_table, "FEW", few)
+        folder = tmp_path / f"c{few}"
+        folder.mkdir()
+        for name in names:
+            if name not in late:
+                (folder / name).write_text((STORIES / name).read_text())
+        index = ContentIndex(folder, tmp_path / f"i{few}")
+        index.update()
+        for name in late:
+            (folder / name).write_text((STORIES / name).read_text())
+        index.update()
+        placed.append({e.rel: e.story for e in index.snapshot().entries})
+    assert placed[0] == placed[1]
+    # And they joined their stories: later coverage of the Valencia floods joins the earlier.
+    assert placed[1]["a2-valencia-toll-95.md"] == placed[1]["a1-flash-floods-valencia.md"]

@@ -8,13 +8,18 @@ reading the other stories.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import json
 import sqlite3
 from collections import Counter, deque
 from collections.abc import Iterable
 
-from briefing.stories.grouping import CORE, Placement, Story, StoryStore
+from briefing.stories.grouping import CORE, FewPlacement, Placement, Story, StoryStore, Window
+
+# Up to this many articles to place, each reads only the stories its words look up (see FewPlacement).
+FEW = 50
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS signatures (
@@ -23,9 +28,20 @@ CREATE TABLE IF NOT EXISTS signatures (
 CREATE TABLE IF NOT EXISTS stories (
     id INTEGER PRIMARY KEY, first TEXT NOT NULL, last TEXT NOT NULL, size INTEGER NOT NULL, core TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS stories_last ON stories (last);
+-- Each story's core's words, apart from the core itself: a lookup reads a few
+-- hundred bytes a story, not the core's kilobytes (see FewPlacement).
+CREATE TABLE IF NOT EXISTS story_words (id INTEGER PRIMARY KEY, words TEXT NOT NULL);
+-- The stories within reach of a date, found without reading the others' cores
+-- (it serves all that an index of "last" alone, as catalogues had, did).
+DROP INDEX IF EXISTS stories_last;
+CREATE INDEX IF NOT EXISTS stories_span ON stories (last, first);
 CREATE TABLE IF NOT EXISTS word_df (word TEXT PRIMARY KEY, df INTEGER NOT NULL);
 """
+
+
+def _words(members: Iterable) -> str:
+    """The words of a core's articles, each once, for the ``words`` column: what a lookup searches."""
+    return " ".join(dict.fromkeys(w for _, vec in members for w in vec))
 
 
 def _story(row) -> Story:
@@ -38,13 +54,57 @@ def _story(row) -> Story:
     return story
 
 
+class _StoredWindow(Window):
+    """Stories as stored: a word is looked up in their cores' words, and only a story asked for is decoded."""
+
+    def __init__(self, con: sqlite3.Connection, rows: list[tuple[int, str]]) -> None:
+        self.con = con
+        self._ids = [story_id for story_id, _ in rows]
+        self._in = set(self._ids)
+        # One text of every story's words, " w1 w2 \n" each (a word has no space), searched once per word.
+        lines = [f" {words} \n" for _, words in rows]
+        self._starts = list(itertools.accumulate(map(len, lines), initial=0))
+        self._text = "".join(lines)
+
+    def __contains__(self, story_id: int) -> bool:
+        return story_id in self._in
+
+    def ids_with(self, word: str, limit: int) -> set[int] | None:
+        key = f" {word} "
+        found: set[int] = set()
+        find, starts = self._text.find, self._starts
+        at = find(key)
+        while at >= 0:
+            if len(found) == limit:
+                return None  # a common word: no need to find where else it is
+            row = bisect.bisect_right(starts, at) - 1
+            found.add(self._ids[row])
+            at = find(key, starts[row + 1])
+        return found
+
+    def story(self, story_id: int) -> Story:
+        return _story(self.con.execute(
+            "SELECT id, first, last, size, core FROM stories WHERE id = ?", (story_id,)).fetchone())
+
+
 class StoryTable(StoryStore):
     def __init__(self, con: sqlite3.Connection) -> None:
         self.con = con
+        older = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'stories'").fetchone() and \
+            not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_words'").fetchone()
         con.executescript(SCHEMA)
+        if older:
+            self._add_words()
         self._df: Counter | None = None
         self._df_changed: set[str] = set()
         self._articles: int | None = None
+
+    def _add_words(self) -> None:
+        """A catalogue from before stories kept their words: read each core once to write them."""
+        with self.con:
+            self.con.executemany("INSERT OR REPLACE INTO story_words VALUES (?, ?)", (
+                (story_id, _words(json.loads(core)))
+                for story_id, core in self.con.execute("SELECT id, core FROM stories").fetchall()))
 
     # What placement needs
 
@@ -60,13 +120,21 @@ class StoryTable(StoryStore):
             args.append(first_after.isoformat())
         return map(_story, self.con.execute(query, args).fetchall())
 
+    def window(self, last_from: dt.date, first_until: dt.date) -> Window:
+        return _StoredWindow(self.con, self.con.execute(
+            "SELECT s.id, w.words FROM stories s JOIN story_words w USING (id) WHERE s.last >= ? AND s.first <= ?",
+            (last_from.isoformat(), first_until.isoformat())).fetchall())
+
     def save(self, stories: Iterable[Story]) -> None:
+        stories = list(stories)
         self.con.executemany(
             "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?)",
             ((s.id, s.first.isoformat(), s.last.isoformat(), s.size,
               json.dumps([[rel, {w: round(v, 5) for w, v in vec.items()}] for rel, vec in s.core]))
              for s in stories),
         )
+        self.con.executemany("INSERT OR REPLACE INTO story_words VALUES (?, ?)",
+                             ((s.id, _words(s.core)) for s in stories))
 
     # Word frequencies
 
@@ -124,6 +192,7 @@ class StoryTable(StoryStore):
         story.size -= 1
         if story.size <= 0:
             self.con.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+            self.con.execute("DELETE FROM story_words WHERE id = ?", (story_id,))
             return
         story.core = deque(((r, v) for r, v in story.core if r != rel), maxlen=CORE)
         story.core_sum = {}
@@ -144,7 +213,7 @@ class StoryTable(StoryStore):
             "SELECT s.rel, s.gdate, s.words FROM signatures s JOIN articles a USING (rel) "
             "WHERE a.story IS NULL ORDER BY s.gdate, s.rel"
         )
-        placement = Placement(self, self.df, self._articles or count)
+        placement = (FewPlacement if count <= FEW else Placement)(self, self.df, self._articles or count)
         updates: list[tuple[int, str]] = []
         # Read as they are placed (a first build places 100,000); written once all are read.
         placement.place_all(((rel, dt.date.fromisoformat(gdate), json.loads(words)) for rel, gdate, words in rows),

@@ -172,6 +172,32 @@ class StoryStore:
     def save(self, stories: Iterable[Story]) -> None:
         raise NotImplementedError
 
+    def window(self, last_from: dt.date, first_until: dt.date) -> Window:
+        """The stories :meth:`load` gives, for looking words up in before any is read whole."""
+        return Window(self.load(last_from, first_until, None))
+
+
+class Window:
+    """The stories within reach of one date, for :class:`FewPlacement`: which hold a word, and each one whole.
+
+    This one holds them read whole; a store that can tell a story's words
+    from its stored form without reading it (the catalogue) gives its own.
+    """
+
+    def __init__(self, stories: Iterable[Story]) -> None:
+        self.stories = {story.id: story for story in stories}
+
+    def __contains__(self, story_id: int) -> bool:
+        return story_id in self.stories
+
+    def ids_with(self, word: str, limit: int) -> set[int] | None:
+        """The stories whose core has *word*; None when there are more than *limit*."""
+        found = {i for i, story in self.stories.items() if word in story.core_sum}
+        return found if len(found) <= limit else None
+
+    def story(self, story_id: int) -> Story:
+        return self.stories[story_id]
+
 
 class Placement:
     """One pass of placing articles, oldest first, with the stories within reach in memory.
@@ -265,3 +291,49 @@ class Placement:
             self._unhold(story)
             self._dirty.discard(story.id)
             del self.stories[story.id]
+
+
+class FewPlacement(Placement):
+    """Placing a few articles (an update's), each with only the stories it looks up read whole.
+
+    :class:`Placement` reads every story within reach of the dates it passes;
+    ten articles spread over two years would read a sixth of the stories of
+    an archive, each a few kilobytes to decode. Here the stories within reach
+    of each article are looked up by its words in the store's own form, and
+    only the candidates are read. The lookup is :class:`Placement`'s: the
+    same words, the same stories counted for a common word.
+    """
+
+    def place(self, rel: str, date: dt.date, words: dict[str, int]) -> int:
+        self._near = self.store.window(date - DATE_WINDOW, date + DATE_WINDOW)
+        return super().place(rel, date, words)
+
+    def _reach(self, date: dt.date) -> None:
+        pass  # each article reads its own window (above)
+
+    def _candidates(self, vec: Vector, date: dt.date) -> list[Story]:
+        # Stories this pass has changed or made are newer in memory than in the store.
+        mine = {i: s for i, s in self.stories.items()
+                if s.last >= date - DATE_WINDOW and s.first <= date + DATE_WINDOW}
+        # Held by more than COMMON_IN + this many stories in the store, a word is common whatever memory holds.
+        known = sum(1 for i in self.stories if i in self._near)
+        hits: Counter[int] = Counter()
+        for word in heapq.nlargest(LOOKUP_WORDS, vec, key=vec.__getitem__):
+            stored = self._near.ids_with(word, COMMON_IN + known)
+            if stored is None:
+                continue
+            held = {i for i in stored if i not in self.stories}
+            held.update(i for i, story in mine.items() if word in story.core_sum)
+            if held and len(held) <= COMMON_IN:
+                hits.update(held)
+        found = []
+        for story_id, _ in heapq.nlargest(4 * MAX_CANDIDATES, hits.items(), key=lambda item: item[1]):
+            story = self.stories.get(story_id)
+            if story is None:
+                story = self.stories[story_id] = self._near.story(story_id)
+                self._hold(story)
+            if story.reaches(date):
+                found.append(story)
+                if len(found) == MAX_CANDIDATES:
+                    break
+        return found
