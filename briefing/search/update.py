@@ -124,11 +124,8 @@ class Update:
                 self.catalogue.skip(rel, line)
                 seen.add(rel)
             # First the cheap pass: which files changed (size and time) and must be read.
-            jobs: list[tuple[Path, str, os.stat_result]] = []
-            for rel, name, stat in found:
-                seen.add(rel)
-                if not self._unchanged(rel, stat, known.get(rel)):
-                    jobs.append((Path(name), rel, stat))
+            jobs = self._to_read(found, known)
+            seen.update(rel for rel, _, _ in found)
             self.done, self.total = len(found) - len(jobs), len(found)
             workers = min(os.cpu_count() or 1, 4)
             if len(jobs) >= PARALLEL_FROM and workers >= 2:
@@ -245,20 +242,28 @@ class Update:
             concurrent.futures.wait([f for _, f in self.merges])
             self._commit()
 
-    def _unchanged(self, rel: str, stat: os.stat_result, known: Known | None) -> bool:
-        """Whether the file is as the catalogue last saw it, told by its size and time: then it is not read.
+    def _to_read(self, found: list, known: dict[str, Known]) -> list[tuple[Path, str, os.stat_result]]:
+        """The files to read: those the catalogue does not know as they are, told by their size and time.
 
-        Its time must have been settled when the catalogue took it; otherwise
-        the file is read and its hash decides (and the time is taken again).
+        A file's time must have been settled when the catalogue took it;
+        otherwise the file is read and its hash decides (and the time is taken
+        again). Run for every file of the folder: kept to plain tuple work.
         """
-        if known is None or known.size != stat.st_size or known.mtime != stat.st_mtime_ns \
-                or stat.st_mtime_ns > known.checked - SETTLED_NS:
-            return False
-        if known.reason:
-            self.report.skipped.append(known.reason)
-        else:
-            self.report.unchanged += 1
-        return True
+        jobs = []
+        unchanged, skipped = 0, self.report.skipped
+        for rel, name, stat in found:
+            was = known.get(rel)
+            if was is not None:
+                size, mtime, _, reason, checked = was
+                if size == stat.st_size and mtime == stat.st_mtime_ns and mtime <= checked - SETTLED_NS:
+                    if reason:
+                        skipped.append(reason)
+                    else:
+                        unchanged += 1
+                    continue
+            jobs.append((Path(name), rel, stat))
+        self.report.unchanged += unchanged
+        return jobs
 
     def _apply(self, job, known: Known | None, outcome: tuple, in_segment: bool) -> None:
         path, rel, stat = job
