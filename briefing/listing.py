@@ -82,6 +82,7 @@ def page(
     by_rel: Mapping[str, Entry] | None = None,
     hidden: Collection[str] = (),
     show_hidden: bool = False,
+    total: int | None = None,
 ) -> Page:
     """The list for *library* with *states*: the whole library, or the search *hits* in it, as *listing* says.
 
@@ -90,11 +91,14 @@ def page(
     *by_rel* is *library* by path, when the caller keeps one (it costs a pass
     over the library, at every new set of results otherwise). Articles whose
     paths are in *hidden* (the config's ``hide`` rules) are left out unless
-    *show_hidden*; the title says how many.
+    *show_hidden*; the title says how many. *total*: the library is only the
+    first of a list this long (the whole library, newest first, is listed).
     """
     name = listing.filter
     passes = (lambda e: _keep(name, states.get(e.rel))) if name != "all" else None
     hint = "" if name == "all" else " Press 1 to list all."
+    if total is not None and needs_whole(listing, hits, hidden):
+        raise ValueError("only the whole library, newest first, is listed from its first entries")
     if hits is None:
         shown = [e for e in library if passes(e)] if passes else list(library)
         shown, note, hidden_hint = _hide(shown, hidden, show_hidden)
@@ -103,6 +107,8 @@ def page(
         # Hidden articles alone: "Articles (3, 2 hidden)" says all of it in a narrow pane.
         count = f"{len(shown)} of {len(library)}" if passes or (len(shown) != len(library) and not note) \
             else f"{len(shown)}"
+        if total is not None:
+            count = f"{total}"
         title = f"{'Articles' if name == 'all' else _named(name)} ({count}{note})"
         empty = f"No briefings in {folder}" if name == "all" else (
             f"No {FILTER_LABELS[name]}." if name in TEAM_FILTERS else f"No {name} articles.")
@@ -126,6 +132,11 @@ def page(
         "No articles match the search." + hint + hidden_hint,
         {e.rel: h.snippet_parts for e, h in pairs},
     )
+
+
+def needs_whole(listing: Listing, hits: Sequence[Found] | None, hidden: Collection[str]) -> bool:
+    """Whether the list needs the whole library: from its newest entries alone, its counts would be wrong."""
+    return hits is not None or listing.filter != "all" or listing.order != "date" or bool(hidden)
 
 
 def _hide(entries: list[Entry], hidden: Collection[str], show_hidden: bool) -> tuple[list[Entry], str, str]:

@@ -281,14 +281,20 @@ class Review:
 
     # Where the analyst left off
 
-    def starting_place(self, entries: Sequence[Entry]) -> Place | None:
-        """Once, at start: the article read last, found by path or (renamed) by content."""
-        position, self._start = self._start, None
+    def starting_place(self, entries: Sequence[Entry], final: bool = True) -> Place | None:
+        """Once, at start: the article read last, found by path or (renamed) by content.
+
+        Not *final*: *entries* are only the first of the list; not found there, it is looked for again.
+        """
+        position = self._start
         if position is None:
             return None
         for index, entry in enumerate(entries):
             if entry.rel == position.path or (position.digest and entry.digest == position.digest):
+                self._start = None
                 return Place(index, entry.rel, position.offset)
+        if final:
+            self._start = None
         return None
 
     def remember_place(self, entry: Entry, offset: int) -> None:

@@ -176,3 +176,39 @@ async def test_an_index_rebuilt_by_another_process_is_followed_by_the_running_re
         # The reader searched the rebuilt index, not the files of the one it had opened.
         assert [e.rel for e in app.query_one(ArticleList).entries] == ["a2.md"]
         assert "zeppelin" in list_lines(app)[1]
+
+
+async def test_a_long_list_is_drawn_from_its_newest_rows_and_then_read_whole(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from briefing.search.index import ContentIndex
+    from briefing.tui.services import indexing
+
+    for n in range(12):
+        _article(tmp_path, f"d{n:02}.md", f"Dispatch {n:02}", n, f"Words of dispatch {n} from the harbour.")
+    ContentIndex(tmp_path).update()
+    monkeypatch.setattr(indexing, "FIRST_ROWS", 5)
+    # The rest of the list is read when the test says (at once, without it, on a screen this small).
+    app = BriefingApp(tmp_path, pace=replace(QUIET, rest=3600))
+    async with app.run_test(size=(100, 40)) as pilot:
+        for _ in range(200):
+            if app.reader.snapshot is not None:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        articles = app.query_one(ArticleList)
+        # The newest five are listed at once, and the title counts them all.
+        assert [e.title for e in articles.entries] == [f"Dispatch {n:02}" for n in range(11, 6, -1)]
+        assert str(articles.border_title) == "Articles (12)"
+        # A filter asked for now waits for the whole list: five rows would be counted wrong.
+        await pilot.press("2")
+        await pilot.pause()
+        assert articles.entries == [] and articles.empty_message.startswith("Reading the list")
+        app.services.indexing.read_rest()
+        await settle(pilot)
+        assert len(app.reader.snapshot.entries) == 12
+        assert str(articles.border_title) == "Unread (12 of 12)" and len(articles.entries) == 12
+        await pilot.press("1")
+        await settle(pilot)
+        assert [e.title for e in articles.entries] == [f"Dispatch {n:02}" for n in range(11, -1, -1)]
+        assert str(articles.border_title) == "Articles (12)"

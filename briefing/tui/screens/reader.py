@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from briefing.listing import Listing, Problems, page
+from briefing.listing import Listing, Problems, needs_whole, page
 from briefing.model import Entry
 from briefing.review import Outcome
 from briefing.sanitize import clean_line
@@ -125,12 +125,17 @@ class ReaderScreen(Searching, Reviewing, Watching, Linking, Fetching, EntityBrow
             # No index yet: the first build is running and fills the list as it commits.
             self.query_one(ArticleList).set_entries([], f"Indexing {self.services.content}{self.look.glyphs.ellipsis}")
             return
-        self.note_arrivals(set(self._by_rel) if self.snapshot is not None else None, snapshot.entries)
+        # Only a whole list before says what arrived; the rest of a first screen's list did not.
+        before = set(self._by_rel) if self.snapshot is not None and self.snapshot.complete else None
+        self.note_arrivals(before, snapshot.entries)
         self.snapshot = snapshot
         self._by_rel = {e.rel: e for e in snapshot.entries}
         self._say_problem(self.review.load(snapshot.entries))
         self.refresh_list()
-        self._resume()
+        self._resume(final=snapshot.complete)
+        if not snapshot.complete:
+            # The first rows are drawn: the rest waits until the first screen (its article too) has settled.
+            self.set_timer(self.pace.rest, self.services.indexing.read_rest)
         news = self.problems.news(snapshot)
         if news:
             # File names are untrusted text: never read as markup.
@@ -142,7 +147,10 @@ class ReaderScreen(Searching, Reviewing, Watching, Linking, Fetching, EntityBrow
             return
         articles = self.query_one(ArticleList)
         hits = self.results.hits if self.results is not None else None
-        shown = page(self.snapshot.entries, self.review.states, self.listing, hits,
+        if not self.snapshot.complete and needs_whole(self.listing, hits, self.hidden):
+            articles.set_entries([], f"Reading the list{self.look.glyphs.ellipsis}")
+            return
+        shown = page(self.snapshot.entries, self.review.states, self.listing, hits, total=self.snapshot.total,
                      folder=str(self.services.content), separator=self.look.glyphs.separator, by_rel=self._by_rel,
                      hidden=self.hidden, show_hidden=self.show_hidden)
         articles.set_states(self.review.states)
@@ -368,10 +376,10 @@ class ReaderScreen(Searching, Reviewing, Watching, Linking, Fetching, EntityBrow
 
     # Where the analyst left off
 
-    def _resume(self) -> None:
-        """Once, at start: highlight the article read last; its offset is applied when it is shown."""
+    def _resume(self, final: bool = True) -> None:
+        """Once, at start: highlight the article read last (*final*: or give up); its offset is applied when shown."""
         articles = self.query_one(ArticleList)
-        place = self.review.starting_place(articles.entries)
+        place = self.review.starting_place(articles.entries, final)
         if place is not None:
             self._resume_offset = (place.rel, place.offset)
             articles.cursor = place.index

@@ -38,6 +38,8 @@ class Pace:
     # Typing pauses this long before the query runs.
     search: float = 0.15
     poll: float = POLL_INTERVAL
+    # A long list is drawn from its first rows; the rest is read this long after, off the first screen's way.
+    rest: float = 0.8
 
 
 @dataclass

@@ -44,6 +44,8 @@ def child_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": _PACKAGE_ROOT + (os.pathsep + path if path else "")}
 
 
+# Articles read for the first screen before the whole list (a tall terminal shows a few dozen).
+FIRST_ROWS = 200
 # How often the content folder is checked for new, changed or removed files.
 POLL_INTERVAL = 3.0
 # A scan of a large folder is not free: poll at most every this many scans' time.
@@ -67,6 +69,7 @@ class Indexing:
         self._running = False
         self._closing = False
         self._children: set[subprocess.Popen] = set()
+        self._rest_read = False
 
     @property
     def content(self) -> Path:
@@ -78,11 +81,34 @@ class Indexing:
         return self._owner
 
     def start(self, owner: Widget) -> None:
-        """Read the list, then bring the index up to date; messages go to *owner*."""
+        """Read the list, then bring the index up to date; messages go to *owner*.
+
+        A large list comes in two steps: its first rows at once, for the first
+        screen, and the whole of it when *owner* asks (:meth:`read_rest`) once
+        that screen is drawn. The check for changed files waits for the whole
+        list: its walk of the folder would only slow the reading down.
+        """
         self._owner = owner
-        self.read_list()
-        # The check for changed files waits until the first screen is drawn.
-        owner.call_after_refresh(self.update)
+
+        def read() -> None:
+            snapshot = self.index.snapshot(first=FIRST_ROWS)
+            self.owner.post_message(ListRead(snapshot))
+            if snapshot is None or snapshot.complete:
+                self.owner.app.call_from_thread(self.owner.call_after_refresh, self.update)
+
+        self.owner.run_worker(read, thread=True, exclusive=True, group="catalogue")
+
+    def read_rest(self) -> None:
+        """The whole list, after its first rows (once, whoever asks first); then the check for changed files."""
+        if self._rest_read:
+            return
+        self._rest_read = True
+
+        def read() -> None:
+            self.owner.post_message(ListRead(self.index.snapshot()))
+            self.owner.app.call_from_thread(self.owner.call_after_refresh, self.update)
+
+        self.owner.run_worker(read, thread=True, exclusive=True, group="catalogue")
 
     def read_list(self, or_files: bool = False) -> None:
         """Read the list as last indexed (None while there is no index yet, unless *or_files*)."""
