@@ -5,6 +5,7 @@ a bounded window, and an index rebuilt by another process followed."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 import threading
@@ -212,3 +213,25 @@ async def test_a_long_list_is_drawn_from_its_newest_rows_and_then_read_whole(tmp
         await settle(pilot)
         assert [e.title for e in articles.entries] == [f"Dispatch {n:02}" for n in range(11, -1, -1)]
         assert str(articles.border_title) == "Articles (12)"
+
+
+async def test_a_running_reader_picks_up_an_edit_that_kept_the_files_size_and_time(tmp_path):
+    _article(tmp_path, "a.md", "Harbour report", 1, "The ferry to Zanzibar left on time.")
+    app = BriefingApp(tmp_path, pace=Pace(poll=0.3))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(pilot)
+        path = tmp_path / "a.md"
+        before = path.stat()
+        # Written again within the file system's clock tick: same size, same time.
+        _article(tmp_path, "a.md", "Harbour report", 1, "The ferry to Mombasa left on dates.")
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert path.stat().st_size == before.st_size
+        found = []
+        for _ in range(150):
+            with app.services.indexing.lock:
+                engine = app.services.indexing.engine
+                found = engine.search("Mombasa").hits if engine is not None else []
+            if found:
+                break
+            await pilot.pause(0.1)
+        assert [h.path for h in found] == ["a.md"]

@@ -24,11 +24,12 @@ from typing import Literal
 
 from textual.widget import Widget
 
-from briefing.library import find_files
+from briefing.library import scan_files
 from briefing.progress import Notice, Progress, read_line
 from briefing.search.catalogue import snapshot_of_files
 from briefing.search.engine import Engine
 from briefing.search.index import BUSY_EXIT_STATUS, ContentIndex
+from briefing.search.update import SETTLED_NS
 from briefing.tui.messages import IndexBusy, IndexFailed, IndexProgress, IndexReady, ListRead, NamesFound
 
 # The indexer and the name finder are this same Briefing, whatever folder the
@@ -70,6 +71,8 @@ class Indexing:
         self._closing = False
         self._children: set[subprocess.Popen] = set()
         self._rest_read = False
+        # When the last update's look at the folder began (ns since the epoch).
+        self._scanned = 0
 
     @property
     def content(self) -> Path:
@@ -164,6 +167,7 @@ class Indexing:
     def _update(self) -> None:
         self._running = True
         try:
+            self._scanned = time.time_ns()
             self._signature = folder_signature(self.content, self.index.follow_links)
             self._run_indexer()
             if self.state == "ready" and not self._closing:
@@ -254,20 +258,24 @@ class Indexing:
         started = time.monotonic()
         signature = folder_signature(self.content, self.index.follow_links)
         self._scan_cost = time.monotonic() - started
-        if signature != self._signature:
+        if signature != self._signature or self._unsettled(signature):
             self.owner.app.call_from_thread(self.update)
         else:
             self.owner.app.call_from_thread(self._schedule_check)
 
 
+    def _unsettled(self, signature: tuple) -> bool:
+        """Whether a file's time was too close to the last update's look for the update to trust it.
+
+        Written again within that tick with the same size, the file would look
+        the same here for ever; the next update reads it and decides, and once
+        an update comes two seconds after the file's time, it is trusted.
+        """
+        low, high = self._scanned - SETTLED_NS, self._scanned + SETTLED_NS
+        return any(low < mtime <= high for _, _, mtime in signature)
+
+
 def folder_signature(root: Path, follow_links: bool = False) -> tuple:
-    """What changes when a briefing file is added, removed or modified: cheap, no reads."""
-    paths, _ = find_files(root, follow_links)
-    signature = []
-    for path in paths:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        signature.append((str(path), stat.st_size, stat.st_mtime_ns))
-    return tuple(signature)
+    """What changes when a briefing file is added, removed or modified: cheap, no reads (one stat a file)."""
+    found, _ = scan_files(root, follow_links)
+    return tuple((rel, stat.st_size, stat.st_mtime_ns) for rel, _, stat in found)
