@@ -83,6 +83,8 @@ def archive_name(rel: str) -> str:
     in a Python path), become ``\\xNN``/``\\uNNNN``; a backslash is doubled, so
     two different names never become one.
     """
+    if rel.isascii() and rel.isprintable() and "\\" not in rel:
+        return rel  # the common name, with nothing to escape, without a look at each character
     out = []
     for ch in rel:
         code = ord(ch)
