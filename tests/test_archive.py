@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -67,6 +68,44 @@ def test_index_ingests_once_and_reports_as_the_index_does(pg_cluster, tmp_path):
     assert fourth.stdout.startswith("0 added, 1 updated")
     assert "Sunday" in archive.sql("SELECT t.body FROM briefing.article_texts t JOIN briefing.articles a"
                                    " ON a.id = t.article WHERE a.path = 'new.md'")
+
+
+def _same_size_edit(path, when_ns: int) -> None:
+    """Change a letter of *path* and give it back the time *when_ns*: a listing cannot tell it from before."""
+    data = path.read_bytes()
+    at = data.index(b"e")
+    path.write_bytes(data[:at] + b"E" + data[at + 1:])
+    os.utime(path, ns=(when_ns, when_ns))
+
+
+def test_an_unchanged_file_is_known_by_its_size_and_time_without_being_read(pg_cluster, tmp_path):
+    archive = new_archive(pg_cluster)
+    folder = tmp_path / "content"
+    shutil.copytree(ROOT / "content", folder)
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for path in folder.iterdir():
+        os.utime(path, ns=(hour_ago, hour_ago))
+    assert archive.briefing("index", "--content", str(folder)).stdout.startswith("5 added")
+    target = sorted(folder.glob("*.txt"))[0]
+    # Same size, same time as when it was ingested: taken as unchanged, as make and rsync take it.
+    _same_size_edit(target, hour_ago)
+    assert archive.briefing("index", "--content", str(folder)).stdout.startswith("0 added, 0 updated, 0 removed, 5 unchanged")
+    # A new time (the edit as an editor makes it) is read, and the archive's version replaced.
+    os.utime(target)
+    assert archive.briefing("index", "--content", str(folder)).stdout.startswith("0 added, 1 updated")
+
+
+def test_a_file_whose_time_is_not_well_before_its_ingest_is_read_whatever_its_size_and_time(pg_cluster, tmp_path):
+    archive = new_archive(pg_cluster)
+    folder = tmp_path / "content"
+    shutil.copytree(ROOT / "content", folder)
+    target = sorted(folder.glob("*.txt"))[0]
+    # Written in the same clock tick as it was read (here: a time ahead of the ingest's own clock).
+    soon = time.time_ns() + 30 * 10**9
+    os.utime(target, ns=(soon, soon))
+    archive.briefing("index", "--content", str(folder))
+    _same_size_edit(target, soon)
+    assert archive.briefing("index", "--content", str(folder)).stdout.startswith("0 added, 1 updated")
 
 
 def test_an_ingest_leaves_no_pending_index_entries_for_searches_to_read(pg_cluster):

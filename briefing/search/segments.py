@@ -28,6 +28,7 @@ from whoosh.writing import NO_MERGE, SegmentWriter
 
 from briefing.search import integrity
 from briefing.search.files import Job, read_one
+from briefing.search.merge import ChunkWriter, merge_into
 from briefing.search.schema import document
 from briefing.search.toc import create_index
 
@@ -150,7 +151,7 @@ def build_chunk(job: tuple[str, list[Job]]) -> tuple[object | None, str, list[tu
     """
     index_dir, files = job
     folder, ix = _build_folder(Path(index_dir))
-    writer = SegmentWriter(ix, _lk=False, compound=False, limitmb=POOL_MB)
+    writer = ChunkWriter(ix, _lk=False, compound=False, limitmb=POOL_MB)
     outcomes = []
     try:
         for args in files:
@@ -178,15 +179,18 @@ def merge_segments(job: tuple[str, list]) -> tuple[object, str]:
     folder, ix = _build_folder(Path(index_dir))
     storage = integrity.MappedStorage(str(index_dir))
     writer = SegmentWriter(ix, _lk=False, compound=False, limitmb=POOL_MB)
+    readers = [SegmentReader(storage, writer.schema, segment) for segment in segments]
     try:
-        for segment in segments:
-            reader = SegmentReader(storage, writer.schema, segment)
-            writer.add_reader(reader)
-            reader.close()
-        merged = writer._finalize_segment()
+        merge_into(writer, readers)
+        writer.fieldwriter.close()
+        writer.pool.cleanup()
+        merged = writer.get_segment()
         writer._finish()
     except BaseException:
         writer.cancel()
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    finally:
+        for reader in readers:
+            reader.close()
     return merged, str(folder)
