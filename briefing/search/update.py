@@ -125,7 +125,7 @@ class Update:
                 seen.add(rel)
             # First the cheap pass: which files changed (size and time) and must be read.
             jobs = self._to_read(found, known)
-            seen.update(rel for rel, _, _ in found)
+            seen.update(rel for rel, _, _, _ in found)
             self.done, self.total = len(found) - len(jobs), len(found)
             workers = min(os.cpu_count() or 1, 4)
             if len(jobs) >= PARALLEL_FROM and workers >= 2:
@@ -157,8 +157,8 @@ class Update:
             raise
 
     def _args(self, job, known: dict[str, Known]) -> tuple:
-        path, rel, stat = job
-        return (str(path), rel, stat.st_size, getattr(known.get(rel), "digest", None))
+        path, rel, size, _ = job
+        return (str(path), rel, size, getattr(known.get(rel), "digest", None))
 
     def _step(self) -> None:
         self.done += 1
@@ -242,7 +242,7 @@ class Update:
             concurrent.futures.wait([f for _, f in self.merges])
             self._commit()
 
-    def _to_read(self, found: list, known: dict[str, Known]) -> list[tuple[Path, str, os.stat_result]]:
+    def _to_read(self, found: list, known: dict[str, Known]) -> list[tuple[Path, str, int, int]]:
         """The files to read: those the catalogue does not know as they are, told by their size and time.
 
         A file's time must have been settled when the catalogue took it;
@@ -251,28 +251,28 @@ class Update:
         """
         jobs = []
         unchanged, skipped = 0, self.report.skipped
-        for rel, name, stat in found:
+        for rel, name, now_size, now_mtime in found:
             was = known.get(rel)
             if was is not None:
                 size, mtime, _, reason, checked = was
-                if size == stat.st_size and mtime == stat.st_mtime_ns and mtime <= checked - SETTLED_NS:
+                if size == now_size and mtime == now_mtime and mtime <= checked - SETTLED_NS:
                     if reason:
                         skipped.append(reason)
                     else:
                         unchanged += 1
                     continue
-            jobs.append((Path(name), rel, stat))
+            jobs.append((Path(name), rel, now_size, now_mtime))
         self.report.unchanged += unchanged
         return jobs
 
     def _apply(self, job, known: Known | None, outcome: tuple, in_segment: bool) -> None:
-        path, rel, stat = job
+        path, rel, size, mtime = job
         report = self.report
         kind = outcome[0]
         indexed = known is not None and known.digest is not None
         if kind == "same":
             # Touched but not changed: remember the new time; it was not parsed.
-            self.catalogue.touch(rel, stat.st_mtime_ns, self.started)
+            self.catalogue.touch(rel, mtime, self.started)
             report.unchanged += 1
         elif kind in ("skip", "error"):
             report.skipped.append(outcome[1])
@@ -282,7 +282,7 @@ class Update:
                 report.removed.append(rel)
             # A file that could not be read at all is kept without its size
             # and time, so the next update tries it again (permissions get fixed).
-            stated = (stat.st_size, stat.st_mtime_ns, self.started) if kind == "skip" else ()
+            stated = (size, mtime, self.started) if kind == "skip" else ()
             self.catalogue.skip(rel, outcome[1], *stated)
         else:
             _, article, digest, words = outcome
@@ -295,5 +295,5 @@ class Update:
             else:
                 self._writer().update_document(**document(article, rel))
             self.written += 1
-            self.catalogue.put(article, rel, stat.st_size, stat.st_mtime_ns, digest, words, self.started)
+            self.catalogue.put(article, rel, size, mtime, digest, words, self.started)
             (report.updated if indexed else report.added).append(rel)

@@ -278,4 +278,4 @@ class Indexing:
 def folder_signature(root: Path, follow_links: bool = False) -> tuple:
     """What changes when a briefing file is added, removed or modified: cheap, no reads (one stat a file)."""
     found, _ = scan_files(root, follow_links)
-    return tuple((rel, stat.st_size, stat.st_mtime_ns) for rel, _, stat in found)
+    return tuple((rel, size, mtime) for rel, _, size, mtime in found)
