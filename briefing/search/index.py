@@ -1,8 +1,9 @@
 """The Whoosh index of a content folder: where it lives, opening it safely, keeping it in step with the files.
 
 Only changed files are read: a file whose size and modification time match
-what the index holds is passed over; one whose times differ but whose content
-hash matches is not re-parsed. The index records the Whoosh version and our
+what the index holds, taken when that time had settled (see ``update``), is
+passed over; one whose times differ but whose content hash matches is not
+re-parsed. The index records the Whoosh version and our
 schema version beside it, and is rebuilt when either changes, when it cannot
 be opened (left broken by a crash or a kill), or when its files are not the
 ones its last commit wrote (see ``integrity``).
