@@ -35,10 +35,16 @@ def test_an_archive_of_the_first_schema_is_brought_up_to_date_with_its_articles(
     archive.briefing("index", "--content", str(ROOT / "content"))
     # As an archive made by the first version of the schema is: without what the second added.
     archive.sql("DROP TABLE briefing.word_counts, briefing.words_to_count; DROP FUNCTION briefing.merge_pending();"
+                " ALTER TABLE briefing.stories DROP COLUMN words;"
                 " DELETE FROM briefing.schema_migrations WHERE version > 1")
     refused = archive.briefing("search", "Aleppo", role="ana", check=False)
     assert refused.returncode == 1 and "run 'briefing archive init'" in refused.stderr
-    assert "applied migration 2" in archive.briefing("archive", "init").stdout
+    init = archive.briefing("archive", "init").stdout
+    assert "applied migration 2" in init and "applied migration 3" in init
+    # Each story's words come from its core, as placement writes them.
+    assert archive.sql("SELECT count(*) FROM briefing.stories WHERE words = '{}'") == "0"
+    assert archive.sql("SELECT count(*) FROM briefing.stories s WHERE NOT (s.words @> ARRAY(SELECT jsonb_object_keys("
+                       "s.core -> 0 -> 1)))") == "0"
     # The story word counts start as the articles already there give them.
     assert archive.sql("SELECT sum(articles) FROM briefing.word_counts") == archive.sql(
         "SELECT count(*) FROM briefing.article_texts t, jsonb_object_keys(t.words) w")
@@ -190,6 +196,41 @@ def test_stories_are_grouped_at_ingest_as_the_embedded_index_groups_them(pg_clus
     recounted = archive.sql("SELECT string_agg(w || ' ' || n, ',' ORDER BY w) FROM (SELECT w, count(*) AS n"
                             " FROM briefing.article_texts t, jsonb_object_keys(t.words) w GROUP BY w) AS c")
     assert kept and kept == recounted
+
+
+def test_a_few_articles_looked_up_by_word_join_the_stories_a_whole_pass_gives(pg_cluster, tmp_path, monkeypatch):
+    from briefing.archive import placement
+    from briefing.archive.connection import Archive
+    from briefing.archive.ingest import ArchiveIngest
+
+    labelled = ROOT / "tests" / "data" / "stories"
+    names = sorted(p.name for p in labelled.glob("*.md"))
+    looked_up: list[int] = []
+    real_window = placement._ArchiveWindow.ids_with
+    monkeypatch.setattr(placement._ArchiveWindow, "ids_with",
+                        lambda self, word, limit: looked_up.append(1) or real_window(self, word, limit))
+
+    def stories(few: int) -> set[frozenset[str]]:
+        monkeypatch.setattr(placement, "FEW", few)
+        archive = new_archive(pg_cluster)
+        folder = tmp_path / f"few-{few}"
+        folder.mkdir()
+        # The second batch, a few articles, joins the stories the first began.
+        for batch in (names[:12], names[12:]):
+            for name in batch:
+                shutil.copy(labelled / name, folder / name)
+            ArchiveIngest(Archive(archive.url()), folder).update()
+        found: dict[str, set[str]] = {}
+        for line in archive.sql("SELECT a.path || ' ' || l.story FROM briefing.articles a JOIN briefing.listing l"
+                                " ON l.article = a.id").splitlines():
+            path, story = line.rsplit(" ", 1)
+            found.setdefault(story, set()).add(path)
+        return {frozenset(s) for s in found.values()}
+
+    whole = stories(0)
+    assert not looked_up
+    assert stories(50) == whole and looked_up
+    assert 5 <= len(whole) < len(names)
 
 
 def test_a_large_folder_is_parsed_in_worker_processes(pg_cluster, monkeypatch):

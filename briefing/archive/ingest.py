@@ -29,7 +29,7 @@ from pathlib import Path
 
 from briefing.archive.connection import INGEST_STATEMENT_TIMEOUT_MS, Archive, ArchiveError
 from briefing.decode import MAX_BYTES, too_large
-from briefing.library import find_files
+from briefing.library import scan_files
 from briefing.sanitize import clean_line
 
 # Characters of a body that are indexed (the whole file is kept and shown);
@@ -101,11 +101,11 @@ def archive_name(rel: str) -> str:
     return "".join(out)
 
 
-def _mtime(stat: os.stat_result) -> dt.datetime:
-    return dt.datetime.fromtimestamp(stat.st_mtime_ns / 1e9, dt.timezone.utc)
+def _mtime(mtime_ns: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(mtime_ns / 1e9, dt.timezone.utc)
 
 
-def unchanged_since(known: tuple, stat: os.stat_result) -> bool:
+def unchanged_since(known: tuple, size: int, mtime_ns: int) -> bool:
     """Whether a file is the one the archive holds under its path, by its size and time alone.
 
     Reading and hashing a folder of 100,000 files was most of an update of a
@@ -114,8 +114,8 @@ def unchanged_since(known: tuple, stat: os.stat_result) -> bool:
     that time was well before the ingest, since a file rewritten within the
     same clock tick as it was read keeps its time.
     """
-    _, mtime, ingested_at, size = known
-    return (mtime is not None and size == stat.st_size and mtime == _mtime(stat)
+    _, mtime, ingested_at, stored_size = known
+    return (mtime is not None and stored_size == size and mtime == _mtime(mtime_ns)
             and ingested_at - mtime > SAME_TICK)
 
 
@@ -207,30 +207,32 @@ class ArchiveIngest:
     def _run(self, con, report: IngestReport, progress) -> None:
         from briefing.archive.placement import place_unplaced
 
-        paths, problems = find_files(self.content, self.follow_links)
+        files, problems = scan_files(self.content, self.follow_links)
         report.skipped.extend(problems)
-        rels = [archive_name(path.relative_to(self.content).as_posix()) for path in paths]
+        root = os.path.join(os.fspath(self.content), "")
+        rels = [archive_name(name[len(root):] if name.startswith(root)
+                             else Path(name).relative_to(self.content).as_posix()) for _, name, _, _ in files]
         known_by_path = {row[0]: row[1:] for row in con.execute(
             "SELECT a.path, a.digest, a.file_mtime, a.ingested_at, octet_length(t.raw)"
             " FROM briefing.articles a JOIN briefing.article_texts t ON t.article = a.id"
             " WHERE a.path = ANY(%s)", (rels,))}
-        total = len(paths)
+        total = len(files)
         done = 0
         jobs: list[tuple] = []
         hashed: dict[str, str] = {}
-        for path, rel in zip(paths, rels, strict=True):
+        for (_, name, size, mtime_ns), rel in zip(files, rels, strict=True):
+            if size > MAX_BYTES:
+                report.skipped.append(too_large(rel, size))
+                done += 1
+                continue
+            known = known_by_path.get(rel)
+            if known is not None and unchanged_since(known, size, mtime_ns):
+                report.unchanged += 1
+                done += 1
+                continue
             try:
-                stat = path.stat()
-                if stat.st_size > MAX_BYTES:
-                    report.skipped.append(too_large(rel, stat.st_size))
-                    done += 1
-                    continue
-                known = known_by_path.get(rel)
-                if known is not None and unchanged_since(known, stat):
-                    report.unchanged += 1
-                    done += 1
-                    continue
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                with open(name, "rb") as handle:
+                    digest = hashlib.sha256(handle.read()).hexdigest()
             except OSError as exc:
                 report.skipped.append(f"{rel}: cannot be read ({exc.strerror})")
                 done += 1
@@ -240,7 +242,7 @@ class ArchiveIngest:
                 done += 1
                 continue
             hashed[rel] = digest
-            jobs.append((str(path), rel, digest, _mtime(stat)))
+            jobs.append((name, rel, digest, _mtime(mtime_ns)))
         # A text already in the archive under another path is that article.
         elsewhere = dict(con.execute(
             "SELECT digest, path FROM briefing.articles WHERE digest = ANY(%s)", (list(hashed.values()),)).fetchall())

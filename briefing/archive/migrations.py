@@ -223,9 +223,20 @@ GRANT INSERT, UPDATE ON briefing.word_counts TO briefing_ingest;
 GRANT INSERT, DELETE ON briefing.words_to_count TO briefing_ingest;
 """
 
+_V3 = r"""
+-- Each story's core's words beside the core, indexed: placing a few articles
+-- (an update's) looks up the stories within reach that share a word, and
+-- decodes only those, not every core within three weeks of each article.
+ALTER TABLE briefing.stories ADD COLUMN words text[] NOT NULL DEFAULT '{}';
+UPDATE briefing.stories s SET words = coalesce((
+    SELECT array_agg(DISTINCT w) FROM jsonb_array_elements(s.core) member, jsonb_object_keys(member -> 1) w), '{}');
+CREATE INDEX stories_words ON briefing.stories USING gin (words);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "articles, full-text search, team marks with row-level security, notifications", _V1),
     Migration(2, "pending text-index entries merged after an ingest; word counts for stories kept up to date", _V2),
+    Migration(3, "each story's words indexed, for placing a few articles without reading every story near them", _V3),
 ]
 # Grants per migration, given when the group roles exist.
 GRANTS: dict[int, str] = {1: _V1_GRANTS, 2: _V2_GRANTS}

@@ -15,9 +15,11 @@ import datetime as dt
 from collections import Counter, deque
 from collections.abc import Iterable
 
-from briefing.stories.grouping import CORE, Placement, Story, StoryStore
+from briefing.stories.grouping import CORE, FewPlacement, Placement, Story, StoryStore, Window
 
 PLACEMENT_LOCK = 0x42726967
+# Up to this many articles to place, each looks up its candidate stories by word (see FewPlacement).
+FEW = 50
 REVISION_LOCK = 0x42726968  # as in briefing.archive.ingest
 
 
@@ -50,18 +52,46 @@ class ArchiveStories(StoryStore):
                 story.core_sum[w] = story.core_sum.get(w, 0.0) + v
         return story
 
+    def window(self, last_from: dt.date, first_until: dt.date) -> Window:
+        return _ArchiveWindow(self, last_from, first_until)
+
     def save(self, stories: Iterable[Story]) -> None:
         from psycopg.types.json import Jsonb
 
         rows = [(s.id, s.first, s.last, s.size,
-                 Jsonb([[rel, {w: round(v, 5) for w, v in vec.items()}] for rel, vec in s.core]))
+                 Jsonb([[rel, {w: round(v, 5) for w, v in vec.items()}] for rel, vec in s.core]),
+                 list(dict.fromkeys(w for _, vec in s.core for w in vec)))
                 for s in stories]
         if rows:
             with self.con.cursor() as cur:
                 cur.executemany(
-                    "INSERT INTO briefing.stories (id, first, last, size, core) VALUES (%s, %s, %s, %s, %s)"
+                    "INSERT INTO briefing.stories (id, first, last, size, core, words)"
+                    " VALUES (%s, %s, %s, %s, %s, %s)"
                     " ON CONFLICT (id) DO UPDATE SET first = excluded.first, last = excluded.last,"
-                    " size = excluded.size, core = excluded.core", rows)
+                    " size = excluded.size, core = excluded.core, words = excluded.words", rows)
+
+
+class _ArchiveWindow(Window):
+    """The stories within reach of a date, looked up by word in the database; only those asked for are decoded."""
+
+    def __init__(self, store: ArchiveStories, last_from: dt.date, first_until: dt.date) -> None:
+        self.store = store
+        self.span = (last_from, first_until)
+        self._ids = {row[0] for row in store.con.execute(
+            "SELECT id FROM briefing.stories WHERE last >= %s AND first <= %s", self.span)}
+
+    def __contains__(self, story_id: int) -> bool:
+        return story_id in self._ids
+
+    def ids_with(self, word: str, limit: int) -> set[int] | None:
+        found = {row[0] for row in self.store.con.execute(
+            "SELECT id FROM briefing.stories WHERE words @> ARRAY[%s]::text[] AND last >= %s AND first <= %s"
+            " LIMIT %s", (word, *self.span, limit + 1))}
+        return found if len(found) <= limit else None
+
+    def story(self, story_id: int) -> Story:
+        return self.store._story(*self.store.con.execute(
+            "SELECT id, first, last, size, core FROM briefing.stories WHERE id = %s", (story_id,)).fetchone())
 
 
 def place_unplaced(con) -> int:
@@ -89,7 +119,9 @@ def place_unplaced(con) -> int:
             (wanted,)).fetchall()))
         (articles,) = con.execute("SELECT count(*) FROM briefing.listing").fetchone()
         ids = {path: id_ for id_, path, _, _ in new}
-        placement = Placement(ArchiveStories(con, set(ids)), df, articles)
+        # A few articles (an update's) read only the stories their words look up; many read their windows whole.
+        kind = FewPlacement if len(new) <= FEW else Placement
+        placement = kind(ArchiveStories(con, set(ids)), df, articles)
         placed: list[tuple[int, int]] = []
         placement.place_all(((path, date, words) for _, path, date, words in new),
                             lambda rel, story: placed.append((ids[rel], story)))
