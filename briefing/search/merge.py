@@ -9,7 +9,7 @@ appended one after another, a term's postings stay in order. So here the
 segments' term lists are merged, and each term's posting blocks are read whole
 and appended with their document numbers shifted, into the same Whoosh
 postings writer: the segment written is the one Whoosh's own merge writes
-(``tests/test_segments_merge.py`` compares them posting by posting).
+(``tests/test_segments_merge.py`` compares their files byte for byte).
 """
 
 from __future__ import annotations
