@@ -24,6 +24,12 @@ from briefing.sanitize import escape_name, unescape_name
 # reported): a tree made deeper than anyone files briefings would otherwise
 # cost a walk of its whole depth, or more than Python's recursion allows.
 MAX_DEPTH = 32
+# A file's size and time (as scan_files gives them) are trusted to say it is
+# unchanged only when the time was this long before they were taken: a file
+# written again within the same tick of its file system's clock (2 s on FAT, a
+# jiffy or so elsewhere) keeps its time, and would otherwise keep its old text.
+# The embedded index and the team archive's ingest both hold to it.
+SETTLED_NS = 2_000_000_000
 
 def rel_of(path: Path, root: Path) -> str:
     """The key of the file *path* in the content folder *root* (see the module's doc)."""

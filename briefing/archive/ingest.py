@@ -29,7 +29,7 @@ from pathlib import Path
 
 from briefing.archive.connection import INGEST_STATEMENT_TIMEOUT_MS, Archive, ArchiveError
 from briefing.decode import MAX_BYTES, too_large
-from briefing.library import scan_files
+from briefing.library import SETTLED_NS, scan_files
 from briefing.sanitize import clean_line
 
 # Characters of a body that are indexed (the whole file is kept and shown);
@@ -43,8 +43,6 @@ MERGE_MEMORY_KB = 65536
 REVISION_LOCK = 0x42726968
 PARALLEL_FROM = 50
 RETRIES = 3
-# How long before its ingest a file must have last changed for its time to vouch for it.
-SAME_TICK = dt.timedelta(seconds=2)
 
 _COLUMNS = ("path", "digest", "title", "source", "date", "tags", "labels", "key_points", "body", "raw",
             "warnings", "words", "file_mtime")
@@ -116,7 +114,7 @@ def unchanged_since(known: tuple, size: int, mtime_ns: int) -> bool:
     """
     _, mtime, ingested_at, stored_size = known
     return (mtime is not None and stored_size == size and mtime == _mtime(mtime_ns)
-            and ingested_at - mtime > SAME_TICK)
+            and ingested_at - mtime > dt.timedelta(microseconds=SETTLED_NS // 1000))
 
 
 def row_of(data: bytes, path: Path, rel: str, digest: str, mtime: dt.datetime) -> tuple:

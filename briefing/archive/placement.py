@@ -15,7 +15,7 @@ import datetime as dt
 from collections import Counter, deque
 from collections.abc import Iterable
 
-from briefing.stories.grouping import CORE, FewPlacement, Placement, Story, StoryStore, Window
+from briefing.stories.grouping import CORE, FewPlacement, Placement, Story, StoryStore, Window, core_words
 
 PLACEMENT_LOCK = 0x42726967
 # Up to this many articles to place, each looks up its candidate stories by word (see FewPlacement).
@@ -60,7 +60,7 @@ class ArchiveStories(StoryStore):
 
         rows = [(s.id, s.first, s.last, s.size,
                  Jsonb([[rel, {w: round(v, 5) for w, v in vec.items()}] for rel, vec in s.core]),
-                 list(dict.fromkeys(w for _, vec in s.core for w in vec)))
+                 core_words(s.core))
                 for s in stories]
         if rows:
             with self.con.cursor() as cur:

@@ -16,7 +16,7 @@ import sqlite3
 from collections import Counter, deque
 from collections.abc import Iterable
 
-from briefing.stories.grouping import CORE, FewPlacement, Placement, Story, StoryStore, Window
+from briefing.stories.grouping import CORE, FewPlacement, Placement, Story, StoryStore, Window, core_words
 
 # Up to this many articles to place, each reads only the stories its words look up (see FewPlacement).
 FEW = 50
@@ -43,7 +43,7 @@ CREATE INDEX IF NOT EXISTS articles_unplaced ON articles (rel) WHERE story IS NU
 
 def _words(members: Iterable) -> str:
     """The words of a core's articles, each once, for the ``words`` column: what a lookup searches."""
-    return " ".join(dict.fromkeys(w for _, vec in members for w in vec))
+    return " ".join(core_words(members))
 
 
 def _story(row) -> Story:

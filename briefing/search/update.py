@@ -20,7 +20,7 @@ from pathlib import Path
 
 from whoosh.index import LockError
 
-from briefing.library import scan_files
+from briefing.library import SETTLED_NS, scan_files
 from briefing.search import segments as seg
 from briefing.search.catalogue import CatalogueWriter, Known
 from briefing.search.files import read_one, worker_pool
@@ -29,11 +29,6 @@ from briefing.search.schema import document
 # Below this many files to read, starting worker processes costs more than it saves.
 PARALLEL_FROM = 200
 BUSY = "the index is being updated by another Briefing process; try again shortly"
-# A file's size and time are trusted to say it is unchanged only when the time
-# was this long before they were taken: a file written again within the same
-# tick of its file system's clock (2 s on FAT, a jiffy or so elsewhere) keeps
-# its time, and would otherwise keep its old text in the index.
-SETTLED_NS = 2_000_000_000
 
 
 class IndexBusy(Exception):

@@ -177,6 +177,11 @@ class StoryStore:
         return Window(self.load(last_from, first_until, None))
 
 
+def core_words(members: Iterable) -> list[str]:
+    """The words of a story core's articles, each once: what a lookup by word searches (see FewPlacement)."""
+    return list(dict.fromkeys(w for _, vec in members for w in vec))
+
+
 class Window:
     """The stories within reach of one date, for :class:`FewPlacement`: which hold a word, and each one whole.
 

@@ -24,12 +24,11 @@ from typing import Literal
 
 from textual.widget import Widget
 
-from briefing.library import scan_files
+from briefing.library import SETTLED_NS, scan_files
 from briefing.progress import Notice, Progress, read_line
 from briefing.search.catalogue import snapshot_of_files
 from briefing.search.engine import Engine
 from briefing.search.index import BUSY_EXIT_STATUS, ContentIndex
-from briefing.search.update import SETTLED_NS
 from briefing.tui.messages import IndexBusy, IndexFailed, IndexProgress, IndexReady, ListRead, NamesFound
 
 # The indexer and the name finder are this same Briefing, whatever folder the
@@ -262,7 +261,6 @@ class Indexing:
             self.owner.app.call_from_thread(self.update)
         else:
             self.owner.app.call_from_thread(self._schedule_check)
-
 
     def _unsettled(self, signature: tuple) -> bool:
         """Whether a file's time was too close to the last update's look for the update to trust it.
