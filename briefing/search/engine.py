@@ -24,7 +24,7 @@ from whoosh import index as windex
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from briefing.search import deadline
+from briefing.search import bulk, deadline
 from briefing.search.deadline import Budget, TimeLimit
 from briefing.search.index import META_FILE, IndexFolder
 from briefing.search.integrity import IndexDamaged
@@ -105,6 +105,9 @@ class Engine:
         # Column readers of the current searcher: making one reads each
         # segment's offsets, a tenth of a second per search at 100,000 articles.
         self._columns: dict[str, object] = {}
+        self._ranker: bulk.Ranker | None = None
+        # Queries of words ranked a term at a time (bulk.py); False: Whoosh's matchers for all.
+        self.term_at_a_time = True
         self._lock = threading.RLock()
         self._running: Budget | None = None
 
@@ -148,6 +151,7 @@ class Engine:
 
     def _drop(self) -> None:
         self._columns = {}
+        self._ranker = None
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -247,6 +251,15 @@ class Engine:
             dates = self._column(searcher, "date-raw")
             lo, hi = first if first is not None else 0, last if last is not None else _NO_DATE - 1
             allow = lambda docnum: lo <= dates[docnum] <= hi  # noqa: E731
+        if self.term_at_a_time and bulk.supports(parsed.query, searcher):
+            if self._ranker is None or self._ranker.searcher is not searcher:
+                self._ranker = bulk.Ranker(searcher)
+            newest = self._column(searcher, "date-raw") if by_date else None
+            try:
+                top, total, results.partial = self._ranker.rank(parsed.query, limit, allow, newest)
+                return top, total
+            except bulk.Unsupported:
+                pass  # Whoosh's matchers read it
         sort = "date" if by_date else None
         collector = searcher.collector(limit=limit, sortedby=sort, reverse=sort is not None)
         timed = deadline.TimedCollector(collector, allow)

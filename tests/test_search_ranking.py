@@ -1,0 +1,142 @@
+"""Queries of words ranked a term at a time give Whoosh's own ranking, over several segments with deletions."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from briefing.search.engine import Engine
+from briefing.search.index import ContentIndex
+
+WORDS = ("harbour ministry ceasefire convoy tariff election drought refinery pipeline senate brigade famine "
+         "reactor embassy quarry lagoon governor governing government harbours electoral").split()
+COMMON = "more than at least the of in".split()
+
+
+def write(folder: Path, start: int, count: int, rng: random.Random) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(start, start + count):
+        words = [rng.choice(WORDS if rng.random() < 0.6 else COMMON) for _ in range(rng.randint(5, 400))]
+        if rng.random() < 0.3:
+            words[rng.randrange(len(words)):0] = ["more", "than", "a", "tariff"]
+        points = "\n".join(f"- {rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(rng.randint(0, 3)))
+        (folder / f"a{n:04}.md").write_text(
+            f"---\ntitle: The {rng.choice(WORDS)} {rng.choice(WORDS)} report {n}\nsource: Wire {n % 4}\n"
+            f"date: 2024-{1 + n % 12:02}-{1 + n % 27:02}\ntags: [t{n % 5}, {rng.choice(WORDS)}]\n---\n"
+            + (f"## Key points\n{points}\n\n" if points else "")
+            + " ".join(words) + ".\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def engines(tmp_path_factory):
+    """One index of three segments, some articles changed and some removed; ranked both ways."""
+    rng = random.Random(5)
+    root = tmp_path_factory.mktemp("ranking")
+    content = root / "content"
+    index = ContentIndex(content, root / "index")
+    for batch in range(3):
+        write(content, batch * 120, 120, rng)
+        index.update()
+    for n in range(0, 360, 7):
+        (content / f"a{n:04}.md").unlink()
+    write(content, 3, 20, rng)  # rewritten: deleted from their segment, added anew
+    index.update()
+    fast, slow = Engine.open(index), Engine.open(index)
+    slow.term_at_a_time = False
+    assert len(fast.searcher.reader().leaf_readers()) > 1 and fast.searcher.reader().has_deletions()
+    yield fast, slow
+    fast.close()
+    slow.close()
+
+
+QUERIES = [
+    "tariff", "government", "governing", "tariff refinery", "tariff OR lagoon OR quarry", "tariff NOT senate",
+    "senate -harbour convoy", "title:embassy", "tag:t3", "source:wire", "tag:famine tariff", "harbour^3 OR lagoon",
+    "(tariff OR drought) AND (embassy OR reactor)", "governor ANDMAYBE embassy", "govern*", "har*", "electin~",
+    "goverment~2", "kp:ceasefire", "title:report tariff", '"more than"', '"than tariff"', '"harbour ministry"',
+    '"more than tariff"~2', 'title:"tariff election"', '"ministry harbour" OR lagoon', "tariff date:2024-03-01..2024-07-31",
+    '"more than" date:2024-01-01..2024-06-30', "nosuchword", "tariff nosuchword", "tariff OR nosuchword",
+]
+
+
+def compared(results):
+    # Sums made in another order may differ in the last bits: round before comparing.
+    return [(round(h.score, 9), h.path) for h in results.hits]
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_the_same_hits_in_the_same_order_as_whoosh(engines, text):
+    fast, slow = engines
+    for by_date in (False, True):
+        ours, theirs = fast.search(text, limit=None, by_date=by_date), slow.search(text, limit=None, by_date=by_date)
+        assert not ours.partial and not theirs.partial
+        if by_date:
+            assert [h.path for h in ours.hits] == [h.path for h in theirs.hits], text
+        else:
+            assert sorted(compared(ours), key=lambda p: (-p[0], p[1])) == \
+                sorted(compared(theirs), key=lambda p: (-p[0], p[1])), text
+            assert [round(h.score, 9) for h in ours.hits] == [round(h.score, 9) for h in theirs.hits]
+        assert ours.total == theirs.total, text
+        assert [h.snippet for h in ours.hits[:5]] == [h.snippet for h in theirs.hits[:5]]
+
+
+def test_the_ranking_is_term_at_a_time_for_words_and_whoosh_for_the_rest(engines, monkeypatch):
+    fast, _ = engines
+    from briefing.search import bulk
+
+    ranked = []
+    real = bulk.Ranker.rank
+    monkeypatch.setattr(bulk.Ranker, "rank", lambda self, *a, **k: ranked.append(a[0]) or real(self, *a, **k))
+    for text in ("tariff refinery", '"more than"', "govern*", "goverment~"):
+        fast.search(text)
+    assert len(ranked) == 4
+    fast.search("path:a0001.md OR tariff")  # a field Whoosh scores another way
+    assert len(ranked) == 4
+
+
+def test_a_common_phrase_shows_its_best_hits_and_an_estimate_of_the_rest(engines):
+    fast, slow = engines
+    ours, theirs = fast.search('body:"more than"', limit=5), slow.search('body:"more than"', limit=5)
+    assert compared(ours) == compared(theirs)
+    everything = slow.search('body:"more than"', limit=1000).total
+    assert everything > 50
+    assert 0.5 * everything <= ours.total <= 2 * everything
+    newest, newest_theirs = fast.search('body:"more than"', limit=5, by_date=True), \
+        slow.search('body:"more than"', limit=5, by_date=True)
+    assert [h.path for h in newest.hits] == [h.path for h in newest_theirs.hits]
+
+
+def whoosh_snippet(text: str, terms: frozenset, top: int) -> str:
+    from whoosh import highlight
+
+    from briefing.search import snippets
+
+    return highlight.highlight(text, terms, snippets._analyzer, snippets._fragmenter, snippets._formatter, top=top)
+
+
+def test_snippets_are_the_ones_whooshs_highlighter_makes():
+    """The one-loop fragmenter skips text far from the query's words; what it shows is unchanged."""
+    from briefing.search import snippets
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [p.read_text(encoding="utf-8") for p in sorted((root / "content").rglob("*.md"))]
+    bbc = root.parent / "shared" / "data" / "bbc-dev" / "articles"
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(bbc.rglob("*.txt"))[:300]]
+    texts += [
+        "-" * 500 + " tariff " + "=" * 300 + " more tariffs. " * 3,  # a match after a long run without words
+        "U.S.A. tariff " * 50, ("x" * 50 + ". ") * 100 + "Tariffs!", "TARIFF" * 3000 + " tariff",
+        "Sensibility and the sensible; relational relations; happily happy; ungovernable governments.",
+        "tariff " + "word " * 8000 + "tariff and tariffs",  # past the fragmenter's 32,768 characters
+    ]
+    rng = random.Random(11)
+    compared = 0
+    for text in texts:
+        words = [t.text for t in snippets._analyzer(text)]
+        for extra in ({"tariff"}, {"sensibl", "relat", "happi", "govern"}, set()):
+            terms = frozenset(set(rng.sample(words, min(len(words), rng.randint(1, 3)))) | extra)
+            ours = snippets._highlight(text, terms, 2)
+            assert ours == whoosh_snippet(text, terms, 2), (text[:80], sorted(terms))
+            compared += bool(ours)
+    assert compared > len(texts)
