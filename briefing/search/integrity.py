@@ -46,17 +46,27 @@ class IndexDamaged(QueryError):
     """
 
 
+# Files read a block or an article at a time (see MappedStorage).
+_READ_AS_FILES = (".pst", "._stored.col")
+
+
 class MappedStorage(FileStorage):
-    """Index files read through memory maps.
+    """Index files read through memory maps, but for postings and stored text.
 
     Whoosh reads a plain file a few bytes at a time with a system call each
-    (the fuzzy-term walk makes millions); a map makes those memory reads, and
-    the pages are the kernel's file cache, shared and reclaimable, not the
-    reader's own memory. Segments are never rewritten in place, so a map
-    never sees a file change under it.
+    (the fuzzy-term walk makes millions); a map makes those memory reads.
+    Segments are never rewritten in place, so a map never sees a file change
+    under it. The postings and the stored articles (nine tenths of the index)
+    are read a block or an article at a time, where a read costs little
+    beside decoding what it read: they are read as files, so that the pages
+    a long session touches stay in the kernel's file cache and are not
+    counted in the reader's memory (mapped, 100,000 articles of searching
+    held 430 MB of them).
     """
 
     def open_file(self, name, **kwargs):
+        if name.endswith(_READ_AS_FILES):
+            return super().open_file(name, **kwargs)
         with open(self._fpath(name), "rb") as handle:
             if os.fstat(handle.fileno()).st_size == 0:
                 return super().open_file(name, **kwargs)
