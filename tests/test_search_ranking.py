@@ -26,7 +26,7 @@ def write(folder: Path, start: int, count: int, rng: random.Random) -> None:
             f"---\ntitle: The {rng.choice(WORDS)} {rng.choice(WORDS)} report {n}\nsource: Wire {n % 4}\n"
             f"date: 2024-{1 + n % 12:02}-{1 + n % 27:02}\ntags: [t{n % 5}, {rng.choice(WORDS)}]\n---\n"
             + (f"## Key points\n{points}\n\n" if points else "")
-            + " ".join(words) + ".\n", encoding="utf-8")
+            + " ".join(words) + f" code{n}.\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +36,11 @@ def engines(tmp_path_factory):
     root = tmp_path_factory.mktemp("ranking")
     content = root / "content"
     index = ContentIndex(content, root / "index")
-    for batch in range(3):
-        write(content, batch * 120, 120, rng)
+    # A large first segment: common words' postings run over several blocks of 128.
+    for start, count in ((0, 520), (520, 120), (640, 120)):
+        write(content, start, count, rng)
         index.update()
-    for n in range(0, 360, 7):
+    for n in range(0, 760, 7):
         (content / f"a{n:04}.md").unlink()
     write(content, 3, 20, rng)  # rewritten: deleted from their segment, added anew
     index.update()
@@ -58,6 +59,10 @@ QUERIES = [
     "goverment~2", "kp:ceasefire", "title:report tariff", '"more than"', '"than tariff"', '"harbour ministry"',
     '"more than tariff"~2', 'title:"tariff election"', '"ministry harbour" OR lagoon', "tariff date:2024-03-01..2024-07-31",
     '"more than" date:2024-01-01..2024-06-30', "nosuchword", "tariff nosuchword", "tariff OR nosuchword",
+    # A rare word with common ones: only the common words' blocks that hold it are read.
+    *(f"code{n} tariff" for n in (1, 126, 127, 128, 129, 255, 256, 257, 383, 384, 511, 512, 519, 600, 700)),
+    "(code5 OR code130 OR code300 OR code511) AND harbour", "code384 AND NOT lagoon", "code129 ANDMAYBE tariff",
+    '"more than" code256', "tariff AND governor AND harbour",
 ]
 
 
@@ -140,3 +145,11 @@ def test_snippets_are_the_ones_whooshs_highlighter_makes():
             assert ours == whoosh_snippet(text, terms, 2), (text[:80], sorted(terms))
             compared += bool(ours)
     assert compared > len(texts)
+
+
+def test_did_you_mean_only_for_a_word_the_index_does_not_hold(engines):
+    fast, _ = engines
+    apart = fast.search("code5 code6")  # both known, never in one article
+    assert apart.hits == [] and apart.suggestion is None
+    misspelt = fast.search("code5 harbuor")
+    assert misspelt.hits == [] and misspelt.suggestion == "code5 harbour"

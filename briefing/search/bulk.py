@@ -20,6 +20,7 @@ the lower document number first (newest first: the higher).
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from pickle import loads
 from itertools import accumulate, repeat
 
@@ -127,15 +128,16 @@ class Ranker:
 
     # Scores of one leaf: local document number -> score
 
-    def _eval(self, q: wq.Query, leafno: int, sub: Searcher) -> dict[int, float]:
-        if q is wq.NullQuery:
+    def _eval(self, q: wq.Query, leafno: int, sub: Searcher, within: set[int] | None = None) -> dict[int, float]:
+        """Scores of *q*'s documents in one leaf; only of those *within*, when given (the rest of an AND)."""
+        if q is wq.NullQuery or within is not None and not within:
             return {}
         if type(q) is wq.Term:
-            return self._term(q, leafno, sub)
+            return self._term(q, leafno, sub, within)
         if isinstance(q, wq.Phrase):
-            return self._phrase(q, leafno, sub)
+            return self._phrase(q, leafno, sub, within)
         if isinstance(q, _OR):
-            parts = sorted((self._eval(c, leafno, sub) for c in q.subqueries), key=len, reverse=True)
+            parts = sorted((self._eval(c, leafno, sub, within) for c in q.subqueries), key=len, reverse=True)
             scores = dict(parts[0]) if parts else {}
             get = scores.get
             for part in parts[1:]:
@@ -143,40 +145,47 @@ class Ranker:
                     scores[d] = get(d, 0.0) + s
             return _boosted(scores, q.boost)
         if isinstance(q, _AND):
-            positive = [c for c in q.subqueries if not isinstance(c, wq.Not)]
+            # The rarest part first: the others are read only where it matched,
+            # skipping their blocks without such a document ("tariff AND
+            # said" reads a few blocks of "said", not all).
+            reader = sub.reader()
+            positive = sorted((c for c in q.subqueries if not isinstance(c, wq.Not)),
+                              key=lambda c: c.estimate_size(reader))
             negative = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
-            parts = [self._eval(c, leafno, sub) for c in positive]
-            parts.sort(key=len)
-            keep = set(parts[0])
-            for part in parts[1:]:
-                keep.intersection_update(part)
+            parts = []
+            keep = within
+            for c in positive:
+                part = self._eval(c, leafno, sub, keep)
+                keep = set(part) if keep is None else keep.intersection(part)
+                parts.append(part)
+                if not keep:
+                    return {}
             for c in negative:
                 if keep:
-                    keep.difference_update(self._eval(c, leafno, sub))
+                    keep.difference_update(self._eval(c, leafno, sub, keep))
             # Whoosh's NOT inside AND matches with a score of 1.
             extra = float(len(negative))
             scores = {d: sum(part[d] for part in parts) + extra for d in keep}
             return _boosted(scores, q.boost)
         if type(q) is wq.AndNot:
-            scores = self._eval(q.a, leafno, sub)
+            scores = self._eval(q.a, leafno, sub, within)
             if scores:
-                for d in self._eval(q.b, leafno, sub):
+                for d in self._eval(q.b, leafno, sub, set(scores)):
                     scores.pop(d, None)
             return scores
         if type(q) is wq.AndMaybe:
-            scores = self._eval(q.a, leafno, sub)
+            scores = self._eval(q.a, leafno, sub, within)
             if scores:
-                for d, s in self._eval(q.b, leafno, sub).items():
-                    if d in scores:
-                        scores[d] += s
+                for d, s in self._eval(q.b, leafno, sub, set(scores)).items():
+                    scores[d] += s
             return scores
         raise Unsupported(f"query part {type(q).__name__}")
 
-    def _term(self, q: wq.Term, leafno: int, sub: Searcher) -> dict[int, float]:
-        scores, _ = self._postings(q.fieldname, q.text, leafno, sub)
+    def _term(self, q: wq.Term, leafno: int, sub: Searcher, within: set[int] | None) -> dict[int, float]:
+        scores, _ = self._postings(q.fieldname, q.text, leafno, sub, within=within)
         return _boosted(scores, q.boost)
 
-    def _phrase(self, q: wq.Phrase, leafno: int, sub: Searcher) -> dict[int, float]:
+    def _phrase(self, q: wq.Phrase, leafno: int, sub: Searcher, within: set[int] | None) -> dict[int, float]:
         """As Whoosh's phrase: documents with the words in order, each at most *slop* after the last; summed scores.
 
         A phrase of common words ("more than") is in almost every article,
@@ -188,7 +197,7 @@ class Ranker:
         read = {}
         for word in q.words:
             if word not in read:
-                read[word] = self._postings(q.fieldname, word, leafno, sub, positions=True)
+                read[word] = self._postings(q.fieldname, word, leafno, sub, positions=True, within=within)
                 if not read[word][0]:
                     return {}
         ordered = sorted(read.values(), key=lambda pair: len(pair[0]))
@@ -231,8 +240,9 @@ class Ranker:
             self._estimated += round(len(found) / tested * (len(order) - tested))
         return _boosted(found, q.boost)
 
-    def _postings(self, fieldname: str, word, leafno: int, sub: Searcher, positions: bool = False):
-        """A term's BM25F score in each document of one leaf, and with *positions* its encoded positions."""
+    def _postings(self, fieldname: str, word, leafno: int, sub: Searcher, positions: bool = False,
+                  within: set[int] | None = None):
+        """A term's BM25F score in each document of one leaf (of those *within*), and with *positions* its positions."""
         check()
         reader = sub.reader()
         field = sub.schema[fieldname]
@@ -250,14 +260,20 @@ class Ranker:
         lengths = self._length_bytes(leafno, reader, fieldname)
         scores: dict[int, float] = {}
         values: dict[int, bytes] = {}
-        for ids, weights, block_values in _blocks(reader.postings(fieldname, text), positions):
+        wanted = sorted(within) if within is not None else None
+        for ids, weights, block_values in _blocks(reader.postings(fieldname, text), positions, wanted):
             check()
             if positions:
                 ids = list(ids)
                 values.update(zip(ids, block_values))
-            for d, w in zip(ids, weights):
-                # bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-                scores[d] = idf * ((w * top) / (w + norms[lengths[d]]))
+            if within is None:
+                for d, w in zip(ids, weights):
+                    # bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+                    scores[d] = idf * ((w * top) / (w + norms[lengths[d]]))
+            else:
+                for d, w in zip(ids, weights):
+                    if d in within:
+                        scores[d] = idf * ((w * top) / (w + norms[lengths[d]]))
         return scores, values
 
     def _norm_table(self, fieldname: str, scorer: BM25FScorer) -> list[float]:
@@ -305,12 +321,24 @@ def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
     return scores
 
 
-def _blocks(m, positions: bool = False):
-    """A term's postings as (document numbers, weights, encoded positions or None), a block at a time."""
+def _blocks(m, positions: bool = False, wanted: list[int] | None = None):
+    """A term's postings as (document numbers, weights, encoded positions or None), a block at a time.
+
+    With *wanted* (document numbers in order), blocks that hold none of them
+    are passed over unread: a block's header says its last number.
+    """
     if isinstance(m, FilterMatcher):
         m = m.child  # deletions: dropped by the caller
     if isinstance(m, W3LeafMatcher):
+        at = 0
         while m.is_active():
+            if wanted is not None:
+                if at == len(wanted):
+                    return
+                if wanted[at] > m._maxid:
+                    m._next_block()
+                    continue
+                at = bisect_right(wanted, m._maxid, at)
             if m._data is None:
                 m._read_data()
             ids = m._data[0]
