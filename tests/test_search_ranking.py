@@ -153,3 +153,25 @@ def test_did_you_mean_only_for_a_word_the_index_does_not_hold(engines):
     assert apart.hits == [] and apart.suggestion is None
     misspelt = fast.search("code5 harbuor")
     assert misspelt.hits == [] and misspelt.suggestion == "code5 harbour"
+
+
+def test_posting_blocks_written_in_the_newer_pickle_protocol_read_as_the_older_did(tmp_path, monkeypatch):
+    """An index written before (protocol 2) and one written now give the same results; now is smaller."""
+    from briefing.search import codec
+
+    write(tmp_path / "content", 0, 60, random.Random(8))
+    built = {}
+    for protocol in (2, 5):
+        monkeypatch.setattr(codec, "PROTOCOL", protocol)
+        index = ContentIndex(tmp_path / "content", tmp_path / f"index{protocol}")
+        index.update()
+        postings = b"".join(p.read_bytes() for p in (tmp_path / f"index{protocol}").glob("*.pst"))
+        built[protocol] = (Engine.open(index), postings)
+    (older, old_bytes), (newer, new_bytes) = built[2], built[5]
+    # Each block starts with its pickled header: protocol 5 opens with 0x80 0x05 and a frame.
+    assert b"\x80\x05\x95" not in old_bytes and new_bytes.count(b"\x80\x05\x95") > 10
+    assert len(new_bytes) < len(old_bytes)
+    for text in ("tariff", '"more than"', "harbour OR lagoon", "gov*", "code7"):
+        assert compared(older.search(text, limit=None)) == compared(newer.search(text, limit=None))
+    older.close()
+    newer.close()

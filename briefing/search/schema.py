@@ -9,6 +9,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 
 from briefing.model import Article
+from briefing.search import codec  # noqa: F401  (posting blocks in pickle protocol 5)
 
 # Raised whenever the fields or their meaning change: an index made with
 # another version is rebuilt.
