@@ -87,6 +87,8 @@ class Ranker:
         self._norms: dict[str, list[float]] = {}
         # What the running rank() asked for, read by the phrase test.
         self._limit, self._allow, self._dates, self._offset, self._estimated = 0, None, None, 0, 0
+        # Per phrase of the running rank(): the best found so far (a heap) and (tested, matched).
+        self._phrases: dict[int, tuple[list, list[int]]] = {}
 
     def rank(self, q: wq.Query, limit: int, allow=None, dates=None):
         """The best *limit* (score, docnum) pairs, best first, the number matching, and whether time ran out.
@@ -100,6 +102,7 @@ class Ranker:
         total = 0
         partial = False
         self._limit, self._allow, self._dates, self._estimated = limit, allow, dates, 0
+        self._phrases = {}
         for leafno, (sub, offset) in enumerate(self._leaves):
             self._offset = offset
             try:
@@ -191,7 +194,8 @@ class Ranker:
         A phrase of common words ("more than") is in almost every article,
         and testing a document's positions is the costly part: the documents
         with all the words are tested best first (or newest first), until the
-        best *limit* are found. How many of the rest would match is estimated
+        best *limit* are found, or none left could rank among the best *limit*
+        found in earlier leaves. How many of the rest would match is estimated
         from the share that did.
         """
         read = {}
@@ -215,15 +219,26 @@ class Ranker:
                 summed[d] += scores[d]
         if dates is not None:
             key = lambda d: (-dates[offset + d], -d)  # noqa: E731
+            rank = lambda d: dates[offset + d]  # noqa: E731
+            order = heapq.nsmallest(2 * limit, summed, key=key) if len(summed) > 2 * limit else sorted(summed, key=key)
         else:
             key = lambda d: (-summed[d], d)  # noqa: E731
-        # The best few first; all in order only if the phrase is rare among them.
-        order = heapq.nsmallest(2 * limit, summed, key=key) if len(summed) > 2 * limit else sorted(summed, key=key)
+            rank = summed.__getitem__
+            # The best few first (floats compare fast); the rest in order only if the phrase is rare among them.
+            if len(summed) > 2 * limit:
+                cut = heapq.nlargest(2 * limit, summed.values())[-1]
+                order = sorted((d for d, score in summed.items() if score >= cut), key=key)
+            else:
+                order = sorted(summed, key=key)
+        # What earlier leaves found of this phrase: a candidate ranked below
+        # the limit-th of those cannot be among the best.
+        best, tried = self._phrases.setdefault(id(q), ([], [0, 0]))
+        floor = best[0] if len(best) >= limit else None
         slop = q.slop
         found: dict[int, float] = {}
         tested = 0
         for d in _then_the_rest(order, summed, key):
-            if len(found) >= limit:
+            if len(found) >= limit or floor is not None and rank(d) < floor:
                 break
             if tested % 256 == 0:
                 check()
@@ -235,9 +250,14 @@ class Ranker:
                     break
             else:
                 found[d] = summed[d]
-        order = summed
-        if tested < len(order):
-            self._estimated += round(len(found) / tested * (len(order) - tested))
+                if len(best) < limit:
+                    heapq.heappush(best, rank(d))
+                else:
+                    heapq.heappushpop(best, rank(d))
+        tried[0] += tested
+        tried[1] += len(found)
+        if tested < len(summed) and tried[0]:
+            self._estimated += round(tried[1] / tried[0] * (len(summed) - tested))
         return _boosted(found, q.boost)
 
     def _postings(self, fieldname: str, word, leafno: int, sub: Searcher, positions: bool = False,
