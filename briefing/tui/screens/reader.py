@@ -252,17 +252,21 @@ class ReaderScreen(Searching, Reviewing, Watching, Linking, Fetching, EntityBrow
         reader.border_title = "Reading"
         await reader.show(shown.article,
                           f"{shown.problem}\n\nThe list is brought up to date at the next check of the folder.")
+        self._stop(self._reading)
+        # Asked for: read now (its marks drawn once, with the rest). Passed
+        # over in the list: read once it has stayed a moment.
+        read = None
+        if shown.article is not None and shown.opened == "asked":
+            read = self.review.mark_read(shown.entry)
         self.show_marks()
+        if read is not None and read.message:
+            self.tell(read)
         self.mark_hits()
         self.show_wanted_sentence(shown)
-        self._stop(self._reading)
         if shown.article is not None:
             if self._resume_offset and self._resume_offset[0] == shown.rel:
                 reader.restore_offset(self._resume_offset[1])
-            # Asked for: read now. Passed over in the list: read once it has stayed a moment.
-            if shown.opened == "asked":
-                self.apply(self.review.mark_read(shown.entry))
-            else:
+            if shown.opened != "asked":
                 self._reading = self.set_timer(self.pace.read, partial(self._read_if_still_shown, shown.entry))
         self._resume_offset = None
 
@@ -288,9 +292,13 @@ class ReaderScreen(Searching, Reviewing, Watching, Linking, Fetching, EntityBrow
         if outcome is None:
             return
         if outcome.message:
-            error = outcome.severity == "error"
-            self.notify(outcome.message, severity=outcome.severity, timeout=10 if error else 2, markup=False)
+            self.tell(outcome)
         self.show_marks()
+
+    def tell(self, outcome: Outcome) -> None:
+        """Say what a change came to (a saved mark's word, or why it could not be saved)."""
+        error = outcome.severity == "error"
+        self.notify(outcome.message, severity=outcome.severity, timeout=10 if error else 2, markup=False)
 
     def jump_to(self, entry: Entry) -> None:
         """Open *entry* (from the palette, a story, related coverage), listing the whole library if need be."""
