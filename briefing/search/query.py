@@ -24,6 +24,7 @@ from whoosh.searching import Searcher
 
 from briefing.sanitize import clean_line
 from briefing.search import deadline
+from briefing.search.errors import QueryError
 
 SEARCH_FIELDS = ["title", "body", "key_points"]
 # A prefix, wildcard or fuzzy term expands to at most this many index words
@@ -53,10 +54,6 @@ FIELD_ALIASES = {"tags": ["tag"], "key_points": ["keypoints", "kp"]}
 _ALIAS_OF = {alias: name for name, aliases in FIELD_ALIASES.items() for alias in aliases}
 _DATE_RANGE = re.compile(r"\bdate:(\d{4}-\d{2}-\d{2})?\.\.(\d{4}-\d{2}-\d{2})?")
 _WILD = re.compile(r"[*?]")
-
-
-class QueryError(Exception):
-    """A query that cannot be run; the message says why, for the user."""
 
 
 @dataclass

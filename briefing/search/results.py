@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from briefing.search.query import ParsedQuery
+if TYPE_CHECKING:  # the parser loads Whoosh: not needed to hold results
+    from briefing.search.query import ParsedQuery
 
 # Hits are marked with control characters, which cleaned article text never holds.
 HIT_START = "\x02"

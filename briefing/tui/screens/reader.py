@@ -22,7 +22,7 @@ from briefing.model import Entry
 from briefing.review import Outcome
 from briefing.sanitize import clean_line
 from briefing.search.catalogue import Snapshot
-from briefing.search.engine import Results
+from briefing.search.results import Results
 from briefing.stories.story import StoriesOfList, additions, arrival_order, stories_of
 from briefing.team import team_lines
 from briefing.tui import bindings

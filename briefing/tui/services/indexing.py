@@ -20,16 +20,18 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual.widget import Widget
 
 from briefing.library import SETTLED_NS, scan_files
 from briefing.progress import Notice, Progress, read_line
 from briefing.search.catalogue import snapshot_of_files
-from briefing.search.engine import Engine
 from briefing.search.index import BUSY_EXIT_STATUS, ContentIndex
 from briefing.tui.messages import IndexBusy, IndexFailed, IndexProgress, IndexReady, ListRead, NamesFound
+
+if TYPE_CHECKING:  # loaded when the index is first opened, after the first screen
+    from briefing.search.engine import Engine
 
 # The indexer and the name finder are this same Briefing, whatever folder the
 # reader was started in: -P keeps that folder off the child's path (a folder
@@ -221,6 +223,8 @@ class Indexing:
                 return
             if self.engine is not None:
                 self.engine.close()
+            from briefing.search.engine import Engine
+
             self.engine = Engine(ix)
         # Read the list again if no commit of this run did: another process
         # (a second reader, `briefing index`) may have indexed the changes.

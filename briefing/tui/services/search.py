@@ -8,7 +8,8 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from briefing.model import Entry
-from briefing.search.engine import QueryError, Results
+from briefing.search.errors import QueryError
+from briefing.search.results import Results
 from briefing.tui.messages import SearchDone, SearchNotRun, SnippetsMade
 from briefing.tui.services.indexing import Indexing
 

@@ -13,7 +13,7 @@ from collections.abc import Collection
 
 from textual.widget import Widget
 
-from briefing.search.engine import QueryError
+from briefing.search.errors import QueryError
 from briefing.tui.messages import RulesApplied, WatchAlert, WatchesCounted
 from briefing.tui.services.indexing import Indexing
 from briefing.watches import Watch, WatchError, WatchStore, matching

@@ -16,7 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from briefing.tui.look import Look, stylesheet_beside
-from briefing.search.engine import Results
+from briefing.search.results import Results
 from briefing.tui.messages import SearchCleared, SearchNotRun
 from briefing.tui.services.search import Search
 from briefing.tui.widgets.text_box import TextBox
