@@ -20,30 +20,22 @@ the lower document number first (newest first: the higher).
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_right
-from pickle import loads
-from itertools import accumulate, repeat
 
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.formats import Positions
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching import ListMatcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.searching import Searcher
-from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 from briefing.search.deadline import TimeLimit, check
+from briefing.search.postings import Unsupported, blocks
+from briefing.search.postings import positions as decode_positions
 
 __all__ = ["Ranker", "Unsupported", "supports"]
 
 _OR = (wq.Or,)
 _AND = (wq.And,)
-
-
-class Unsupported(Exception):
-    """A part of the query, or of the index, this ranker does not read: Whoosh's matchers do."""
 
 
 def supports(q: wq.Query, searcher: Searcher) -> bool:
@@ -243,9 +235,9 @@ class Ranker:
             if tested % 256 == 0:
                 check()
             tested += 1
-            ends = _positions(steps[0][1][d])
+            ends = decode_positions(steps[0][1][d])
             for _, values in steps[1:]:
-                ends = _next_ends(ends, _positions(values[d]), slop)
+                ends = _next_ends(ends, decode_positions(values[d]), slop)
                 if not ends:
                     break
             else:
@@ -281,7 +273,7 @@ class Ranker:
         scores: dict[int, float] = {}
         values: dict[int, bytes] = {}
         wanted = sorted(within) if within is not None else None
-        for ids, weights, block_values in _blocks(reader.postings(fieldname, text), positions, wanted):
+        for ids, weights, block_values in blocks(reader.postings(fieldname, text), positions, wanted):
             check()
             if positions:
                 ids = list(ids)
@@ -341,46 +333,6 @@ def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
     return scores
 
 
-def _blocks(m, positions: bool = False, wanted: list[int] | None = None):
-    """A term's postings as (document numbers, weights, encoded positions or None), a block at a time.
-
-    With *wanted* (document numbers in order), blocks that hold none of them
-    are passed over unread: a block's header says its last number.
-    """
-    if isinstance(m, FilterMatcher):
-        m = m.child  # deletions: dropped by the caller
-    if isinstance(m, W3LeafMatcher):
-        at = 0
-        while m.is_active():
-            if wanted is not None:
-                if at == len(wanted):
-                    return
-                if wanted[at] > m._maxid:
-                    m._next_block()
-                    continue
-                at = bisect_right(wanted, m._maxid, at)
-            if m._data is None:
-                m._read_data()
-            ids = m._data[0]
-            # Whoosh undoes the gaps between numbers in a Python generator;
-            # accumulate() does the same sum in C.
-            yield (ids if m._byteids else accumulate(ids)), _weights(m), _values(m, positions)
-            m._next_block()
-    elif isinstance(m, ListMatcher):
-        ids = m._ids
-        values = m._values if positions else None
-        if positions and not isinstance(values, (list, tuple)):
-            raise Unsupported("positions of another kind")
-        if m._all_weights:
-            yield ids, [m._all_weights] * len(ids), values
-        elif m._weights:
-            yield ids, m._weights, values
-        else:
-            yield ids, [1.0] * len(ids), values
-    else:
-        raise Unsupported(f"postings of kind {type(m).__name__}")
-
-
 def _then_the_rest(order: list[int], everything: dict, key):
     """*order*, then the rest of *everything* in the same order."""
     yield from order
@@ -395,28 +347,3 @@ def _next_ends(ends: list[int], positions: list[int], slop: int) -> list[int]:
     if slop == 1:
         return [p for p in positions if p - 1 in ends]
     return [p for p in positions if any(p - k in ends for k in range(1, slop + 1))]
-
-
-def _positions(value: bytes) -> list[int]:
-    """Positions.decode_positions(), with the running sum in C: a count, then the pickled gaps."""
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(loads(value[_INT_SIZE:])))
-
-
-def _values(m: W3LeafMatcher, positions: bool):
-    if not positions:
-        return None
-    values = m._data[2]
-    if m._fixedsize is not None and m._fixedsize >= 0 or not isinstance(values, (list, tuple)):
-        raise Unsupported("positions of another kind")
-    return values
-
-
-def _weights(m: W3LeafMatcher):
-    weights = m._data[1]
-    if weights is None:
-        return repeat(1.0, m._blocklength)
-    if isinstance(weights, float):
-        return repeat(weights, m._blocklength)
-    return weights

@@ -253,11 +253,8 @@ class ReaderScreen(Searching, Reviewing, Watching, Linking, Fetching, EntityBrow
         await reader.show(shown.article,
                           f"{shown.problem}\n\nThe list is brought up to date at the next check of the folder.")
         self._stop(self._reading)
-        # Asked for: read now (its marks drawn once, with the rest). Passed
-        # over in the list: read once it has stayed a moment.
-        read = None
-        if shown.article is not None and shown.opened == "asked":
-            read = self.review.mark_read(shown.entry)
+        # Asked for: read now, drawn with the rest. Passed over in the list: read once it has stayed a moment.
+        read = self.review.mark_read(shown.entry) if shown.article is not None and shown.opened == "asked" else None
         self.show_marks()
         if read is not None and read.message:
             self.tell(read)
@@ -297,8 +294,8 @@ class ReaderScreen(Searching, Reviewing, Watching, Linking, Fetching, EntityBrow
 
     def tell(self, outcome: Outcome) -> None:
         """Say what a change came to (a saved mark's word, or why it could not be saved)."""
-        error = outcome.severity == "error"
-        self.notify(outcome.message, severity=outcome.severity, timeout=10 if error else 2, markup=False)
+        self.notify(outcome.message, severity=outcome.severity, timeout=10 if outcome.severity == "error" else 2,
+                    markup=False)
 
     def jump_to(self, entry: Entry) -> None:
         """Open *entry* (from the palette, a story, related coverage), listing the whole library if need be."""
