@@ -390,7 +390,6 @@ class ReaderScreen(Searching, Reviewing, Watching, Linking, Fetching, EntityBrow
             articles.cursor = place.index
 
     # Small things
-
     def _say_problem(self, problem: str | None) -> None:
         if problem:
             self.notify(problem, severity="error", markup=False)
