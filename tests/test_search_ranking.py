@@ -108,6 +108,10 @@ def test_a_common_phrase_shows_its_best_hits_and_an_estimate_of_the_rest(engines
     everything = slow.search('body:"more than"', limit=1000).total
     assert everything > 50
     assert 0.5 * everything <= ours.total <= 2 * everything
+    # The phrase in every field: an article whose title and body both have it is counted once.
+    anywhere = fast.search('"more than"', limit=5)
+    exact = slow.search('"more than"', limit=1000).total
+    assert 0.8 * exact <= anywhere.total <= min(1.25 * exact, fast.searcher.doc_count())
     newest, newest_theirs = fast.search('body:"more than"', limit=5, by_date=True), \
         slow.search('body:"more than"', limit=5, by_date=True)
     assert [h.path for h in newest.hits] == [h.path for h in newest_theirs.hits]

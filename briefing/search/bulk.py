@@ -34,6 +34,9 @@ from briefing.search.postings import positions as decode_positions
 
 __all__ = ["Ranker", "Unsupported", "supports"]
 
+# Untested phrase candidates tested to estimate how many of the rest hold the phrase.
+_SAMPLE = 64
+
 _OR = (wq.Or,)
 _AND = (wq.And,)
 
@@ -78,25 +81,27 @@ class Ranker:
         self._lengths: dict[tuple[int, str], bytes] = {}
         self._norms: dict[str, list[float]] = {}
         # What the running rank() asked for, read by the phrase test.
-        self._limit, self._allow, self._dates, self._offset, self._estimated = 0, None, None, 0, 0
-        # Per phrase of the running rank(): the best found so far (a heap) and (tested, matched).
-        self._phrases: dict[int, tuple[list, list[int]]] = {}
+        self._limit, self._allow, self._dates, self._offset = 0, None, None, 0
+        # Per phrase of the running rank(): the best found so far (a heap).
+        self._phrases: dict[int, list] = {}
+        # A leaf's phrase candidates left untested, with the share of tested ones that matched.
+        self._untested: list[tuple[set[int], float]] = []
 
     def rank(self, q: wq.Query, limit: int, allow=None, dates=None):
         """The best *limit* (score, docnum) pairs, best first, the number matching, and whether time ran out.
 
         With *dates* (the raw date column), (date, docnum) pairs newest first
         instead. *allow* says yes or no to a document number. Raises
-        ``ValueError`` when the index holds something this ranker does not read
-        (the caller then asks Whoosh).
+        :class:`Unsupported` when the index holds something this ranker does
+        not read (the caller then asks Whoosh).
         """
         found: list[tuple] = []
         total = 0
         partial = False
-        self._limit, self._allow, self._dates, self._estimated = limit, allow, dates, 0
+        self._limit, self._allow, self._dates = limit, allow, dates
         self._phrases = {}
         for leafno, (sub, offset) in enumerate(self._leaves):
-            self._offset = offset
+            self._offset, self._untested = offset, []
             try:
                 scores = self._eval(q, leafno, sub)
             except TimeLimit:
@@ -108,18 +113,33 @@ class Ranker:
                     scores.pop(docnum, None)
             if allow is not None:
                 scores = {d: s for d, s in scores.items() if allow(offset + d)}
-            total += len(scores)
+            total += len(scores) + self._estimate(scores, reader)
             if dates is not None:
                 found.extend((dates[offset + d], offset + d) for d in scores)
                 found = heapq.nlargest(limit, found)
             else:
                 found.extend(_best(scores, limit, offset))
-        total += self._estimated
+        total = min(total, self.searcher.doc_count())
         if dates is not None:
             return found, total, partial
         # Whoosh's order: the higher score, then the lower document number.
         found.sort(key=lambda pair: (-pair[0], pair[1]))
         return found[:limit], total, partial
+
+    def _estimate(self, scores: dict[int, float], reader) -> int:
+        """How many of the leaf's untested phrase candidates would match, beyond those in *scores*.
+
+        A document left untested by several phrases (the same phrase in the
+        title and the body) is counted once, for the phrase with the most
+        candidates.
+        """
+        counted = scores.keys() | (reader.deleted_docs_set if reader.has_deletions() else set())
+        estimate = 0.0
+        for docs, share in sorted(self._untested, key=lambda pair: len(pair[0]), reverse=True):
+            rest = docs - counted
+            estimate += share * len(rest)
+            counted |= rest
+        return round(estimate)
 
     # Scores of one leaf: local document number -> score
 
@@ -139,13 +159,20 @@ class Ranker:
                 for d, s in part.items():
                     scores[d] = get(d, 0.0) + s
             return _boosted(scores, q.boost)
+        if isinstance(q, _AND) or type(q) in (wq.AndNot, wq.AndMaybe):
+            return self._joined(q, leafno, sub, within)
+        raise Unsupported(f"query part {type(q).__name__}")
+
+    def _joined(self, q: wq.Query, leafno: int, sub: Searcher, within: set[int] | None) -> dict[int, float]:
+        """AND (with NOT parts), AND NOT and ANDMAYBE."""
         if isinstance(q, _AND):
             # The rarest part first: the others are read only where it matched,
             # skipping their blocks without such a document ("tariff AND
-            # said" reads a few blocks of "said", not all).
+            # said" reads a few blocks of "said", not all). Phrases last: their
+            # untested candidates then hold every other part.
             reader = sub.reader()
             positive = sorted((c for c in q.subqueries if not isinstance(c, wq.Not)),
-                              key=lambda c: c.estimate_size(reader))
+                              key=lambda c: (_has_phrase(c), c.estimate_size(reader)))
             negative = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
             parts = []
             keep = within
@@ -188,7 +215,7 @@ class Ranker:
         with all the words are tested best first (or newest first), until the
         best *limit* are found, or none left could rank among the best *limit*
         found in earlier leaves. How many of the rest would match is estimated
-        from the share that did.
+        from a sample of them.
         """
         read = {}
         for word in q.words:
@@ -224,32 +251,41 @@ class Ranker:
                 order = sorted(summed, key=key)
         # What earlier leaves found of this phrase: a candidate ranked below
         # the limit-th of those cannot be among the best.
-        best, tried = self._phrases.setdefault(id(q), ([], [0, 0]))
+        best = self._phrases.setdefault(id(q), [])
         floor = best[0] if len(best) >= limit else None
         slop = q.slop
-        found: dict[int, float] = {}
-        tested = 0
-        for d in _then_the_rest(order, summed, key):
-            if len(found) >= limit or floor is not None and rank(d) < floor:
-                break
-            if tested % 256 == 0:
-                check()
-            tested += 1
+
+        def holds(d: int) -> bool:
             ends = decode_positions(steps[0][1][d])
             for _, values in steps[1:]:
                 ends = _next_ends(ends, decode_positions(values[d]), slop)
                 if not ends:
-                    break
-            else:
+                    return False
+            return True
+
+        found: dict[int, float] = {}
+        tested: set[int] = set()
+        for d in _then_the_rest(order, summed, key):
+            if len(found) >= limit or floor is not None and rank(d) < floor:
+                break
+            if len(tested) % 256 == 0:
+                check()
+            tested.add(d)
+            if holds(d):
                 found[d] = summed[d]
                 if len(best) < limit:
                     heapq.heappush(best, rank(d))
                 else:
                     heapq.heappushpop(best, rank(d))
-        tried[0] += tested
-        tried[1] += len(found)
-        if tested < len(summed) and tried[0]:
-            self._estimated += round(tried[1] / tried[0] * (len(summed) - tested))
+        untested = summed.keys() - tested
+        if untested:
+            # The best candidates are likelier to hold the phrase than the
+            # rest: the share is taken from a sample spread over the rest.
+            spread = sorted(untested)
+            sample = spread[:: max(1, len(spread) // _SAMPLE)][:_SAMPLE]
+            held = [d for d in sample if holds(d)]
+            found.update((d, summed[d]) for d in held)
+            self._untested.append((untested.difference(sample), len(held) / len(sample)))
         return _boosted(found, q.boost)
 
     def _postings(self, fieldname: str, word, leafno: int, sub: Searcher, positions: bool = False,
@@ -315,6 +351,10 @@ class Ranker:
                 found = stored + bytes([column._default]) * (count - len(stored))
             self._lengths[key] = found
         return found
+
+
+def _has_phrase(q: wq.Query) -> bool:
+    return isinstance(q, wq.Phrase) or any(_has_phrase(c) for c in q.children())
 
 
 def _best(scores: dict[int, float], limit: int, offset: int) -> list[tuple[float, int]]:
