@@ -84,7 +84,7 @@ class Ranker:
         self._limit, self._allow, self._dates, self._offset = 0, None, None, 0
         # Per phrase of the running rank(): the best found so far (a heap).
         self._phrases: dict[int, list] = {}
-        # A leaf's phrase candidates left untested, with the share of tested ones that matched.
+        # A leaf's phrase candidates left untested, with the share of a sample of them that matched.
         self._untested: list[tuple[set[int], float]] = []
 
     def rank(self, q: wq.Query, limit: int, allow=None, dates=None):
