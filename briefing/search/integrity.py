@@ -27,7 +27,7 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 
-from briefing.search.query import QueryError
+from briefing.search.errors import QueryError
 from briefing.search.schema import INDEX_NAME
 
 MANIFEST = "briefing-files-{}.json"
