@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import heapq
 
+from dataclasses import dataclass
+
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.formats import Positions
@@ -69,6 +71,20 @@ def _supported(q: wq.Query, schema) -> bool:
     return False
 
 
+@dataclass
+class _Leaf:
+    """One segment in one rank(): what was asked for, and what its phrases left untested."""
+
+    number: int
+    searcher: Searcher
+    offset: int
+    limit: int
+    allow: object
+    dates: object
+    phrases: dict[int, list]  # per phrase, the best found in any segment so far (a heap)
+    untested: list[tuple[set[int], float]]  # candidates left untested here, and the share of a sample that held
+
+
 class Ranker:
     """Ranks queries :func:`supports` accepts over one searcher; keeps that searcher's length tables."""
 
@@ -80,12 +96,6 @@ class Ranker:
         # length part of the denominator for each byte.
         self._lengths: dict[tuple[int, str], bytes] = {}
         self._norms: dict[str, list[float]] = {}
-        # What the running rank() asked for, read by the phrase test.
-        self._limit, self._allow, self._dates, self._offset = 0, None, None, 0
-        # Per phrase of the running rank(): the best found so far (a heap).
-        self._phrases: dict[int, list] = {}
-        # A leaf's phrase candidates left untested, with the share of a sample of them that matched.
-        self._untested: list[tuple[set[int], float]] = []
 
     def rank(self, q: wq.Query, limit: int, allow=None, dates=None):
         """The best *limit* (score, docnum) pairs, best first, the number matching, and whether time ran out.
@@ -98,12 +108,11 @@ class Ranker:
         found: list[tuple] = []
         total = 0
         partial = False
-        self._limit, self._allow, self._dates = limit, allow, dates
-        self._phrases = {}
-        for leafno, (sub, offset) in enumerate(self._leaves):
-            self._offset, self._untested = offset, []
+        phrases: dict[int, list] = {}
+        for number, (sub, offset) in enumerate(self._leaves):
+            leaf = _Leaf(number, sub, offset, limit, allow, dates, phrases, [])
             try:
-                scores = self._eval(q, leafno, sub)
+                scores = self._eval(q, leaf)
             except TimeLimit:
                 partial = True
                 break
@@ -113,7 +122,7 @@ class Ranker:
                     scores.pop(docnum, None)
             if allow is not None:
                 scores = {d: s for d, s in scores.items() if allow(offset + d)}
-            total += len(scores) + self._estimate(scores, reader)
+            total += len(scores) + _estimate(leaf, scores, reader)
             if dates is not None:
                 found.extend((dates[offset + d], offset + d) for d in scores)
                 found = heapq.nlargest(limit, found)
@@ -126,33 +135,18 @@ class Ranker:
         found.sort(key=lambda pair: (-pair[0], pair[1]))
         return found[:limit], total, partial
 
-    def _estimate(self, scores: dict[int, float], reader) -> int:
-        """How many of the leaf's untested phrase candidates would match, beyond those in *scores*.
-
-        A document left untested by several phrases (the same phrase in the
-        title and the body) is counted once, for the phrase with the most
-        candidates.
-        """
-        counted = scores.keys() | (reader.deleted_docs_set if reader.has_deletions() else set())
-        estimate = 0.0
-        for docs, share in sorted(self._untested, key=lambda pair: len(pair[0]), reverse=True):
-            rest = docs - counted
-            estimate += share * len(rest)
-            counted |= rest
-        return round(estimate)
-
     # Scores of one leaf: local document number -> score
 
-    def _eval(self, q: wq.Query, leafno: int, sub: Searcher, within: set[int] | None = None) -> dict[int, float]:
+    def _eval(self, q: wq.Query, leaf: _Leaf, within: set[int] | None = None) -> dict[int, float]:
         """Scores of *q*'s documents in one leaf; only of those *within*, when given (the rest of an AND)."""
         if q is wq.NullQuery or within is not None and not within:
             return {}
         if type(q) is wq.Term:
-            return self._term(q, leafno, sub, within)
+            return self._term(q, leaf, within)
         if isinstance(q, wq.Phrase):
-            return self._phrase(q, leafno, sub, within)
+            return self._phrase(q, leaf, within)
         if isinstance(q, _OR):
-            parts = sorted((self._eval(c, leafno, sub, within) for c in q.subqueries), key=len, reverse=True)
+            parts = sorted((self._eval(c, leaf, within) for c in q.subqueries), key=len, reverse=True)
             scores = dict(parts[0]) if parts else {}
             get = scores.get
             for part in parts[1:]:
@@ -160,54 +154,54 @@ class Ranker:
                     scores[d] = get(d, 0.0) + s
             return _boosted(scores, q.boost)
         if isinstance(q, _AND) or type(q) in (wq.AndNot, wq.AndMaybe):
-            return self._joined(q, leafno, sub, within)
+            return self._joined(q, leaf, within)
         raise Unsupported(f"query part {type(q).__name__}")
 
-    def _joined(self, q: wq.Query, leafno: int, sub: Searcher, within: set[int] | None) -> dict[int, float]:
+    def _joined(self, q: wq.Query, leaf: _Leaf, within: set[int] | None) -> dict[int, float]:
         """AND (with NOT parts), AND NOT and ANDMAYBE."""
         if isinstance(q, _AND):
             # The rarest part first: the others are read only where it matched,
             # skipping their blocks without such a document ("tariff AND
             # said" reads a few blocks of "said", not all). Phrases last: their
             # untested candidates then hold every other part.
-            reader = sub.reader()
+            reader = leaf.searcher.reader()
             positive = sorted((c for c in q.subqueries if not isinstance(c, wq.Not)),
                               key=lambda c: (_has_phrase(c), c.estimate_size(reader)))
             negative = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
             parts = []
             keep = within
             for c in positive:
-                part = self._eval(c, leafno, sub, keep)
+                part = self._eval(c, leaf, keep)
                 keep = set(part) if keep is None else keep.intersection(part)
                 parts.append(part)
                 if not keep:
                     return {}
             for c in negative:
                 if keep:
-                    keep.difference_update(self._eval(c, leafno, sub, keep))
+                    keep.difference_update(self._eval(c, leaf, keep))
             # Whoosh's NOT inside AND matches with a score of 1.
             extra = float(len(negative))
             scores = {d: sum(part[d] for part in parts) + extra for d in keep}
             return _boosted(scores, q.boost)
         if type(q) is wq.AndNot:
-            scores = self._eval(q.a, leafno, sub, within)
+            scores = self._eval(q.a, leaf, within)
             if scores:
-                for d in self._eval(q.b, leafno, sub, set(scores)):
+                for d in self._eval(q.b, leaf, set(scores)):
                     scores.pop(d, None)
             return scores
         if type(q) is wq.AndMaybe:
-            scores = self._eval(q.a, leafno, sub, within)
+            scores = self._eval(q.a, leaf, within)
             if scores:
-                for d, s in self._eval(q.b, leafno, sub, set(scores)).items():
+                for d, s in self._eval(q.b, leaf, set(scores)).items():
                     scores[d] += s
             return scores
         raise Unsupported(f"query part {type(q).__name__}")
 
-    def _term(self, q: wq.Term, leafno: int, sub: Searcher, within: set[int] | None) -> dict[int, float]:
-        scores, _ = self._postings(q.fieldname, q.text, leafno, sub, within=within)
+    def _term(self, q: wq.Term, leaf: _Leaf, within: set[int] | None) -> dict[int, float]:
+        scores, _ = self._postings(q.fieldname, q.text, leaf, within=within)
         return _boosted(scores, q.boost)
 
-    def _phrase(self, q: wq.Phrase, leafno: int, sub: Searcher, within: set[int] | None) -> dict[int, float]:
+    def _phrase(self, q: wq.Phrase, leaf: _Leaf, within: set[int] | None) -> dict[int, float]:
         """As Whoosh's phrase: documents with the words in order, each at most *slop* after the last; summed scores.
 
         A phrase of common words ("more than") is in almost every article,
@@ -220,7 +214,7 @@ class Ranker:
         read = {}
         for word in q.words:
             if word not in read:
-                read[word] = self._postings(q.fieldname, word, leafno, sub, positions=True, within=within)
+                read[word] = self._postings(q.fieldname, word, leaf, positions=True, within=within)
                 if not read[word][0]:
                     return {}
         ordered = sorted(read.values(), key=lambda pair: len(pair[0]))
@@ -228,7 +222,7 @@ class Ranker:
         for scores, _ in ordered[1:]:
             candidates.intersection_update(scores)
         steps = [read[word] for word in q.words]
-        offset, allow, dates, limit = self._offset, self._allow, self._dates, self._limit
+        offset, allow, dates, limit = leaf.offset, leaf.allow, leaf.dates, leaf.limit
         if allow is not None:
             candidates = [d for d in candidates if allow(offset + d)]
         first, *rest = [scores for scores, _ in steps]
@@ -251,7 +245,7 @@ class Ranker:
                 order = sorted(summed, key=key)
         # What earlier leaves found of this phrase: a candidate ranked below
         # the limit-th of those cannot be among the best.
-        best = self._phrases.setdefault(id(q), [])
+        best = leaf.phrases.setdefault(id(q), [])
         floor = best[0] if len(best) >= limit else None
         slop = q.slop
 
@@ -285,27 +279,27 @@ class Ranker:
             sample = spread[:: max(1, len(spread) // _SAMPLE)][:_SAMPLE]
             held = [d for d in sample if holds(d)]
             found.update((d, summed[d]) for d in held)
-            self._untested.append((untested.difference(sample), len(held) / len(sample)))
+            leaf.untested.append((untested.difference(sample), len(held) / len(sample)))
         return _boosted(found, q.boost)
 
-    def _postings(self, fieldname: str, word, leafno: int, sub: Searcher, positions: bool = False,
+    def _postings(self, fieldname: str, word, leaf: _Leaf, positions: bool = False,
                   within: set[int] | None = None):
         """A term's BM25F score in each document of one leaf (of those *within*), and with *positions* its positions."""
         check()
-        reader = sub.reader()
-        field = sub.schema[fieldname]
+        reader = leaf.searcher.reader()
+        field = leaf.searcher.schema[fieldname]
         try:
             text = field.to_bytes(word)
         except ValueError:
             return {}, {}
         if (fieldname, text) not in reader:
             return {}, {}
-        scorer = self.weighting.scorer(sub, fieldname, text)
+        scorer = self.weighting.scorer(leaf.searcher, fieldname, text)
         if type(scorer) is not BM25FScorer:
             raise Unsupported(f"scorer {type(scorer).__name__}")
         idf, top = scorer.idf, scorer.K1 + 1
         norms = self._norm_table(fieldname, scorer)
-        lengths = self._length_bytes(leafno, reader, fieldname)
+        lengths = self._length_bytes(leaf.number, reader, fieldname)
         scores: dict[int, float] = {}
         values: dict[int, bytes] = {}
         wanted = sorted(within) if within is not None else None
@@ -351,6 +345,22 @@ class Ranker:
                 found = stored + bytes([column._default]) * (count - len(stored))
             self._lengths[key] = found
         return found
+
+
+def _estimate(leaf: _Leaf, scores: dict[int, float], reader) -> int:
+    """How many of the leaf's untested phrase candidates would match, beyond those in *scores*.
+
+    A document left untested by several phrases (the same phrase in the
+    title and the body) is counted once, for the phrase with the most
+    candidates.
+    """
+    counted = scores.keys() | (reader.deleted_docs_set if reader.has_deletions() else set())
+    estimate = 0.0
+    for docs, share in sorted(leaf.untested, key=lambda pair: len(pair[0]), reverse=True):
+        rest = docs - counted
+        estimate += share * len(rest)
+        counted |= rest
+    return round(estimate)
 
 
 def _has_phrase(q: wq.Query) -> bool:
