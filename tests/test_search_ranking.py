@@ -179,3 +179,10 @@ def test_posting_blocks_written_in_the_newer_pickle_protocol_read_as_the_older_d
         assert compared(older.search(text, limit=None)) == compared(newer.search(text, limit=None))
     older.close()
     newer.close()
+
+
+def test_a_query_whose_parts_cannot_list_their_words_still_runs(engines):
+    """An empty range ("[ AND to ]") has no words for did-you-mean: no suggestion, no failure."""
+    fast, _ = engines
+    results = fast.search("[ AND to ]")
+    assert results.suggestion is None

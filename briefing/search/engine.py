@@ -354,12 +354,13 @@ class Engine:
         # Only words the index does not hold in any field: a word of the body
         # that no title has is not misspelt (and looking for its neighbours
         # in every segment of each field took a tenth of a second).
-        tokens = [(t.fieldname, t.text) for t in parsed.query.all_tokens() if t.fieldname in correctors]
-        known = {text for fieldname, text in tokens if (fieldname, text) in reader}
-        unknown = [(fieldname, text) for fieldname, text in tokens if text not in known]
-        if not unknown:
-            return None
         try:
+            # Some of Whoosh's query parts (an empty range) cannot list their words: no suggestion then.
+            tokens = [(t.fieldname, t.text) for t in parsed.query.all_tokens() if t.fieldname in correctors]
+            known = {text for fieldname, text in tokens if (fieldname, text) in reader}
+            unknown = [(fieldname, text) for fieldname, text in tokens if text not in known]
+            if not unknown:
+                return None
             corrected = searcher.correct_query(
                 parsed.query, parsed.text, correctors=correctors, terms=unknown, maxdist=SUGGEST_DISTANCE, prefix=1
             )
