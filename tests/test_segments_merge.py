@@ -99,3 +99,34 @@ def test_documents_deleted_from_a_segment_are_left_out_of_the_merge_as_whoosh_le
         assert reader.stored_fields(reader.postings("body", "rare3x39").id())["title"].startswith("Report 39 ")
     finally:
         reader.close()
+
+
+def whoosh_chunk(jobs: list[tuple], out: Path):
+    """The reference: the same articles added through Whoosh's own writer and sort pool."""
+    from briefing.search.files import read_one
+    from briefing.search.schema import document
+
+    out.mkdir()
+    ix = create_index(FileStorage(str(out)))
+    writer = SegmentWriter(ix, _lk=False, compound=False)
+    for job in jobs:
+        outcome = read_one(job)
+        writer.add_document(**document(outcome[1], job[1]))
+    segment = writer._finalize_segment()
+    writer._finish()
+    return segment
+
+
+@pytest.mark.parametrize("pool_mb", [seg.POOL_MB, 0.05])
+def test_a_chunk_is_written_as_whooshs_writer_writes_it_byte_for_byte(tmp_path, monkeypatch, pool_mb):
+    """Postings gathered by term (or, past the pool's limit, handed to Whoosh's pool) make Whoosh's segment."""
+    monkeypatch.setattr(seg, "POOL_MB", pool_mb)
+    jobs = write_articles(tmp_path / "articles", 300, 7)
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    segment, folder, outcomes = seg.build_chunk((str(index_dir), jobs))
+    assert all(o[0] == "article" for o in outcomes)
+    reference = whoosh_chunk(jobs, tmp_path / "reference")
+    ours, theirs = contents(Path(folder), segment), contents(tmp_path / "reference", reference)
+    assert {"pst", "trm", "_stored.col"} <= set(ours)
+    assert ours == theirs

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from array import array
 from collections.abc import Iterator, Sequence
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -61,17 +62,122 @@ class Lengths:
         return self.of(fieldname)[docnum]
 
 
+class TermPool:
+    """New documents' postings gathered by term, for a writer that adds documents in number order.
+
+    Whoosh's pool keeps one tuple per posting (about 180 bytes) and sorts
+    them all; here each term keeps its postings packed in arrays, already in
+    document order (about 30 bytes each), and only the terms are sorted. Past
+    *limit* bytes everything goes to Whoosh's pool, which spills sorted runs
+    to disk: a chunk of huge articles stays bounded.
+    """
+
+    # What a posting and a term cost here, near enough (arrays, the dict entry, the key).
+    POSTING_BYTES = 16
+    TERM_BYTES = 500
+
+    def __init__(self, whoosh_pool, limit: int) -> None:
+        self.whoosh_pool = whoosh_pool
+        self.limit = limit
+        self.size = 0
+        # (field, term) -> (document numbers, weights, value sizes, values run together)
+        self.terms: dict[tuple[str, bytes], tuple[array, array, array, bytearray]] | None = {}
+        self.fieldnames = whoosh_pool.fieldnames
+
+    @property
+    def spilled(self) -> bool:
+        return self.terms is None
+
+    def add(self, item: tuple) -> None:
+        """Add (field, term, document number, weight, value)."""
+        terms = self.terms
+        if terms is None:
+            self.whoosh_pool.add(item)
+            return
+        key = item[:2]
+        run = terms.get(key)
+        if run is None:
+            run = terms[key] = (array("I"), array("d"), array("I"), bytearray())
+            self.size += self.TERM_BYTES
+        value = item[4] or b""
+        run[0].append(item[2])
+        run[1].append(item[3])
+        run[2].append(len(value))
+        run[3].extend(value)
+        self.size += self.POSTING_BYTES + len(value)
+
+    def check(self) -> None:
+        """Past the limit, hand everything to Whoosh's pool (called between documents)."""
+        if self.terms is not None and self.size > self.limit:
+            add = self.whoosh_pool.add
+            for fieldname, text, ids, weights, values in self.runs():
+                for docnum, weight, value in zip(ids, weights, values):
+                    add((fieldname, text, docnum, weight, value))
+            self.terms = None
+
+    def runs(self) -> Iterator[tuple[str, bytes, list, list, list]]:
+        """(field, term, document numbers, weights, values) in the order the postings file wants; emptied as read."""
+        terms = self.terms
+        for key in sorted(terms):
+            ids, weights, sizes, blob = terms.pop(key)
+            self.fieldnames.add(key[0])
+            values, at = [], 0
+            for size in sizes:
+                values.append(bytes(blob[at:at + size]))
+                at += size
+            yield key[0], key[1], ids.tolist(), weights.tolist(), values
+
+    def iter_postings(self) -> Iterator[tuple]:
+        if self.terms is None:
+            return self.whoosh_pool.iter_postings()
+        return ((f, t, d, w, v) for f, t, ids, weights, values in self.runs() for d, w, v in zip(ids, weights, values))
+
+    def cleanup(self) -> None:
+        self.terms = {}
+        self.whoosh_pool.cleanup()
+
+
 class ChunkWriter(SegmentWriter):
-    """Whoosh's segment writer, its postings written with each document's lengths read once."""
+    """Whoosh's segment writer for a chunk of new documents: postings gathered by term, written a run at a time.
+
+    It writes the segment Whoosh's writer writes (``tests/test_segments_merge.py``
+    compares their files byte for byte).
+    """
+
+    def __init__(self, ix, **kwargs) -> None:
+        super().__init__(ix, **kwargs)
+        self.pool = TermPool(self.pool, self.pool.limit)
+
+    def add_document(self, **fields) -> None:
+        super().add_document(**fields)
+        self.pool.check()
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         per_document = self.per_document_reader()
         try:
-            self.fieldwriter.add_postings(self.schema, Lengths(per_document, self.docnum), self.pool.iter_postings())
+            lengths = Lengths(per_document, self.docnum)
+            if self.pool.spilled:
+                self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+            else:
+                self._write_runs(lengths)
         finally:
             per_document.close()
         self.fieldwriter.close()
+
+    def _write_runs(self, lengths: Lengths) -> None:
+        fields, current = self.fieldwriter, None
+        for fieldname, text, ids, weights, values in self.pool.runs():
+            if fieldname != current:
+                if current is not None:
+                    fields.finish_field()
+                fields.start_field(fieldname, self.schema[fieldname])
+                current = fieldname
+            fields.start_term(text)
+            _append(fields._postwriter, ids, weights, values, lengths.of(fieldname))
+            fields.finish_term()
+        if current is not None:
+            fields.finish_field()
 
 
 def _terms(index: int, reader: SegmentReader) -> Iterator[tuple]:

@@ -6,10 +6,11 @@ import datetime as dt
 import hashlib
 
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, Schema
 
 from briefing.model import Article
 from briefing.search import codec  # noqa: F401  (posting blocks in pickle protocol 5)
+from briefing.search.terms import StemmedText
 
 # Raised whenever the fields or their meaning change: an index made with
 # another version is rebuilt.
@@ -27,9 +28,9 @@ def make_schema() -> Schema:
         # reads them by document number from an array, without unpickling
         # each document's stored fields (which hold the whole body).
         path=ID(stored=True, sortable=True),
-        title=TEXT(analyzer=text, stored=True, field_boost=3.0, sortable=True),
-        body=TEXT(analyzer=text, stored=True),
-        key_points=TEXT(analyzer=text, stored=True, field_boost=1.5),
+        title=StemmedText(analyzer=text, stored=True, field_boost=3.0, sortable=True),
+        body=StemmedText(analyzer=text, stored=True),
+        key_points=StemmedText(analyzer=text, stored=True, field_boost=1.5),
         source=KEYWORD(lowercase=True, stored=True, commas=False, scorable=True),
         tags=KEYWORD(lowercase=True, commas=True, stored=True, scorable=True),
         date=DATETIME(stored=True, sortable=True),

@@ -7,9 +7,9 @@ and merges that rewrote most of the index twice more. Here each worker process
 reads, parses and indexes a chunk of files into a segment of its own, in a
 build folder of its own, and hands back the segment and a few fields per
 file; the indexing process moves the files in and commits them without
-merging. Every document is written once, and merged at most once: when a
-pass has made many chunk segments, workers merge them in groups into larger
-ones (a search pays per segment), and nothing merges them again.
+merging. Every document is written once, and merged at most once: the small
+chunks a pass starts with are merged by workers into larger segments (a
+search pays per segment), and nothing merges them again.
 """
 
 from __future__ import annotations
@@ -32,16 +32,18 @@ from briefing.search.merge import ChunkWriter, merge_into
 from briefing.search.schema import document
 from briefing.search.toc import create_index
 
-# Documents per worker segment: Whoosh's sort pool holds them in memory
-# (past its limit it writes sorted runs to disk and merges them, which cost a
-# seventh of a build's time).
-CHUNK = 1000
+# Documents per worker segment. Whoosh's sort pool, past its memory limit,
+# wrote sorted runs to disk and merged them (a seventh of a build's time);
+# the chunk writer's term pool keeps a posting in about 30 bytes, so a chunk
+# of 8,000 news articles stays in memory (about 150 MB). Large chunks write
+# each term once per chunk instead of once per thousand documents, and are
+# never merged again: merging cost as much CPU per article as a third of
+# indexing it. 100,000 articles make about a dozen segments.
+CHUNK = 8000
 POOL_MB = 256
-# A pass merges its chunk segments in groups of at least MERGE_GROUP, large
-# enough to leave about TARGET_SEGMENTS of them (100,000 articles: 6 segments
-# of about 17,000), each document merged once.
+# The smaller chunks a pass starts with (so that the first articles are
+# listed at once) are merged, each once, in groups of at least MERGE_GROUP.
 MERGE_GROUP = 8
-TARGET_SEGMENTS = 6
 # An update merges the small segments left by earlier updates once there are
 # SMALL_MERGE_AT of them below SMALL documents, at most MERGE_CAP documents at
 # a time: a bounded cost, paid rarely.

@@ -186,7 +186,7 @@ class Update:
             chunks.append(jobs[start:start + size])
             start += size
             size = min(size * 2, seg.CHUNK)
-        self.group = max(seg.MERGE_GROUP, -(-len(chunks) // seg.TARGET_SEGMENTS))
+        self.group = seg.MERGE_GROUP
         self.merge_policy = seg.no_merge
         self.pool = self.resources.enter_context(worker_pool(min(workers, len(chunks))))
         built: list[tuple[object, Path]] = []
@@ -224,9 +224,9 @@ class Update:
         """Hand groups of the pass's committed chunk segments to the workers to merge, each group once."""
         if self.pool is None or self.group < 2:
             return
-        # All of them, the first small chunks too: an update later would
-        # otherwise merge those, at a cost it should not pay.
-        self.made.extend(committed)
+        # The small chunks a pass starts with: an update later would
+        # otherwise merge those, at a cost it should not pay. Full chunks stay.
+        self.made.extend(s for s in committed if s.doc_count_all() < seg.CHUNK // 2)
         while len(self.made) >= self.group or (final and len(self.made) >= 2):
             group, self.made = self.made[:self.group], self.made[self.group:]
             self.merges.append((group, self.pool.submit(seg.merge_segments, (str(self.folder), group))))
