@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.formats import Positions
-from whoosh.scoring import BM25F, BM25FScorer
+from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
@@ -106,6 +106,7 @@ class Ranker:
         not read (the caller then asks Whoosh).
         """
         found: list[tuple] = []
+        floor = None  # the limit-th best score found so far: nothing below it is kept
         total = 0
         partial = False
         phrases: dict[int, list] = {}
@@ -127,7 +128,10 @@ class Ranker:
                 found.extend((dates[offset + d], offset + d) for d in scores)
                 found = heapq.nlargest(limit, found)
             else:
-                found.extend(_best(scores, limit, offset))
+                found.extend(_best(scores, limit, offset, floor))
+                if len(found) > limit:
+                    floor = heapq.nlargest(limit, [pair[0] for pair in found])[-1]
+                    found = [pair for pair in found if pair[0] >= floor]
         total = min(total, self.searcher.doc_count())
         if dates is not None:
             return found, total, partial
@@ -294,11 +298,13 @@ class Ranker:
             return {}, {}
         if (fieldname, text) not in reader:
             return {}, {}
-        scorer = self.weighting.scorer(leaf.searcher, fieldname, text)
-        if type(scorer) is not BM25FScorer:
-            raise Unsupported(f"scorer {type(scorer).__name__}")
-        idf, top = scorer.idf, scorer.K1 + 1
-        norms = self._norm_table(fieldname, scorer)
+        # What Whoosh's BM25FScorer holds, without making one per term and
+        # segment: its average field length sums every segment's lengths, a
+        # cost that grew with the square of the segments a prefix's 64 words met.
+        if type(self.weighting) is not BM25F or not field.scorable:
+            raise Unsupported("a weighting other than BM25F, or a field without lengths")
+        idf, top = self.searcher.idf(fieldname, text), self.weighting.K1 + 1
+        norms = self._norm_table(fieldname)
         lengths = self._length_bytes(leaf.number, reader, fieldname)
         scores: dict[int, float] = {}
         values: dict[int, bytes] = {}
@@ -318,10 +324,12 @@ class Ranker:
                         scores[d] = idf * ((w * top) / (w + norms[lengths[d]]))
         return scores, values
 
-    def _norm_table(self, fieldname: str, scorer: BM25FScorer) -> list[float]:
+    def _norm_table(self, fieldname: str) -> list[float]:
         norms = self._norms.get(fieldname)
         if norms is None:
-            K1, B, avgfl = scorer.K1, scorer.B, scorer.avgfl
+            weighting = self.weighting
+            K1, B = weighting.K1, weighting._field_B.get(fieldname, weighting.B)
+            avgfl = self.searcher.avg_field_length(fieldname) or 1
             # Byte 0 is never read: a document with a posting has a length.
             norms = [K1 * ((1 - B) + B * (byte_to_length(b) or 1) / avgfl) for b in range(256)]
             self._norms[fieldname] = norms
@@ -367,13 +375,20 @@ def _has_phrase(q: wq.Query) -> bool:
     return isinstance(q, wq.Phrase) or any(_has_phrase(c) for c in q.children())
 
 
-def _best(scores: dict[int, float], limit: int, offset: int) -> list[tuple[float, int]]:
-    """The (score, docnum) pairs that could be among the best *limit*: those at or above the limit-th score."""
-    if len(scores) > limit:
-        # Floats alone compare fast; pairs only for those that can make it.
-        floor = heapq.nlargest(limit, scores.values())[-1]
-        return [(s, offset + d) for d, s in scores.items() if s >= floor]
-    return [(s, offset + d) for d, s in scores.items()]
+def _best(scores: dict[int, float], limit: int, offset: int, floor: float | None = None) -> list[tuple[float, int]]:
+    """The (score, docnum) pairs that could be among the best *limit*: those at or above the limit-th score.
+
+    *floor*: the limit-th best score of the segments before; every pair
+    below it is out already (ties are kept: the document number decides).
+    """
+    # Floats alone compare fast; pairs only for those that can make it.
+    values = scores.values() if floor is None else [s for s in scores.values() if s >= floor]
+    if len(values) > limit:
+        own = heapq.nlargest(limit, values)[-1]
+        floor = own if floor is None else max(floor, own)
+    if floor is None:
+        return [(s, offset + d) for d, s in scores.items()]
+    return [(s, offset + d) for d, s in scores.items() if s >= floor]
 
 
 def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:

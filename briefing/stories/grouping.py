@@ -57,31 +57,41 @@ COMMON_IN = 60
 # Stories out of reach are dropped from memory every this many placements.
 EVICT_EVERY = 500
 
-_cache: dict[str, tuple[str, bool] | None] = {}
+class _ContentWords(dict[str, "tuple[str, bool] | None"]):
+    """The stemmed content word a token stands for (and whether it was capitalised), or None; worked out once.
 
+    A dict that fills itself: an article's tokens are looked up by one map()
+    without a Python call each (news repeats its words). Cleared when large.
+    """
 
-def _content_word(token: str) -> tuple[str, bool] | None:
-    """The stemmed content word a token stands for (and whether it was capitalised), cached."""
-    found = _cache.get(token, False)
-    if found is False:
-        if len(_cache) > 500_000:
-            _cache.clear()
+    def __missing__(self, token: str) -> tuple[str, bool] | None:
+        if len(self) > 500_000:
+            self.clear()
         words = content_word_list(token, numbers=False)
-        found = _cache[token] = words[0] if len(words) == 1 else None
-    return found
+        found = self[token] = words[0] if len(words) == 1 else None
+        return found
+
+
+_content_words = _ContentWords()
 
 
 def signature(article: Article) -> dict[str, int]:
     """The words an article is grouped by, with their weights (counts; names and title words doubled)."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}
+    get = counts.get
     parts = [(article.title, 2)] + [(k.text, 1) for k in article.key_points if k.origin == "given"]
     parts += [(p.text, 1) for p in article.paragraphs]
     for text, weight in parts:
-        for token in tokens(text):
-            word = _content_word(token)
+        for word in map(_content_words.__getitem__, tokens(text)):
             if word is not None:
-                counts[word[0]] += weight * (2 if word[1] else 1)
-    return dict(counts.most_common(SIGNATURE_WORDS))
+                key = word[0]
+                counts[key] = get(key, 0) + (weight + weight if word[1] else weight)
+    # Counter.most_common's order: heaviest first, ties in the order first met.
+    return dict(heapq.nlargest(SIGNATURE_WORDS, counts.items(), key=_weight))
+
+
+def _weight(item: tuple[str, int]) -> int:
+    return item[1]
 
 
 Vector = dict[str, float]
